@@ -1,0 +1,1 @@
+"""The ``qrpay`` command: make, inspect and decode codes, scan, serve, demo."""
