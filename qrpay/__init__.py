@@ -8,6 +8,8 @@ from .codes import issue_withdrawal_code as issue_withdrawal_code
 from .codes import verify_code as verify_code
 from .codes import verify_order_code as verify_order_code
 from .codes import verify_withdrawal_code as verify_withdrawal_code
+from .decode import Decoded as Decoded
+from .decode import decode as decode
 from .emv import MerchantPresented as MerchantPresented
 from .errors import BackendUnavailable as BackendUnavailable
 from .errors import Declined as Declined
@@ -29,6 +31,7 @@ from .parse import parse as parse
 from .paycode import PaymentCode as PaymentCode
 from .paycode import generate_payment_code as generate_payment_code
 from .paycode import verify_payment_code as verify_payment_code
+from .frames import scan_frames as scan_frames
 from .signing import KeyRing as KeyRing
 from .signing import SigningKey as SigningKey
 
@@ -36,6 +39,7 @@ __all__ = [
     "BackendUnavailable",
     "Declined",
     "DecodeError",
+    "Decoded",
     "ExpiredError",
     "Frozen",
     "InsufficientFunds",
@@ -55,10 +59,12 @@ __all__ = [
     "VerificationError",
     "WithdrawalCode",
     "WrongPurposeError",
+    "decode",
     "generate_payment_code",
     "issue_order_code",
     "issue_withdrawal_code",
     "parse",
+    "scan_frames",
     "verify_code",
     "verify_order_code",
     "verify_payment_code",

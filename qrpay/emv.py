@@ -99,35 +99,58 @@ def parse_mpm(text: str, *, strict: bool = False) -> MPMResult:
             raise ParseError(message, code=code, path=path, offset=offset)
         warnings.append(f"{path}: {message}" if path else message)
 
-    objects = read_emv_objects(text)
+    try:
+        objects = read_emv_objects(text)
+    except ParseError:
+        _raise_if_junk_after_crc(text)
+        raise
     fields: Fields = {}
-    crc_seen = False
+    crc_offset = None
     for index, (obj_id, value, offset) in enumerate(objects):
-        if crc_seen:
-            raise ParseError("data after the CRC", code="trailing_data", path=obj_id, offset=offset - 4)
+        if crc_offset is not None:
+            raise ParseError("the CRC (ID 63) is not the last object", code="bad_order", path="63",
+                             offset=crc_offset)
         if obj_id in fields:
             raise ParseError(f"ID {obj_id} appears twice", code="duplicate_id", path=obj_id, offset=offset - 4)
         if obj_id == "63":
-            crc_seen = True
-            _check_crc(text, value, offset)
+            crc_offset = offset - 4
+            _check_crc(text, value, offset, bend)
         elif index == 0 and obj_id != "00":
-            bend("payload format indicator 00 is not first", "bad_order", obj_id, offset - 4)
+            if any(o[0] == "00" for o in objects):
+                bend("payload format indicator 00 is not first", "bad_order", "00", offset - 4)
+            else:
+                bend("payload format indicator 00 is missing", "missing_field", "00", 0)
         fields[obj_id] = _parse_template(obj_id, value, offset, strict, warnings) if is_template(obj_id) else value
-    if not crc_seen:
+    if crc_offset is None:
         bend("no CRC (ID 63)", "missing_field", "63")
     scheme = detect_scheme(fields)
     _check_values(fields, bend, RELAXED.get(scheme, ()))
     return MPMResult(fields, scheme, tuple(warnings))
 
 
-def _check_crc(text: str, value: str, offset: int) -> None:
+def _check_crc(text: str, value: str, offset: int, bend: _Bend) -> None:
     if len(value) != 4:
         raise ParseError("CRC must be four hex digits", code="bad_length", path="63", offset=offset - 2)
     expected = crc16_hex(text[:offset])
     if value.upper() != expected:
-        raise ParseError(
-            f"CRC is {value}, payload computes to {expected}", code="crc_mismatch", path="63", offset=offset
-        )
+        # QR symbols carry their own Reed-Solomon correction, so a wrong CRC means the code was printed that
+        # way, not damaged in the scan: real stickers with stale CRCs exist, hence lenient by default.
+        bend(f"CRC is {value}, payload computes to {expected}", "crc_mismatch", "63", offset)
+
+
+def _raise_if_junk_after_crc(text: str) -> None:
+    """Turn "unreadable objects" into ``trailing_data`` when a complete payload with its CRC precedes them."""
+    start = text.find("6304")
+    while start != -1:
+        end = start + 8
+        if end < len(text):
+            try:
+                read_emv_objects(text[:end])
+            except ParseError:
+                pass
+            else:
+                raise ParseError("data after the CRC", code="trailing_data", path="63", offset=end)
+        start = text.find("6304", start + 1)
 
 
 def _parse_template(obj_id: str, value: str, offset: int, strict: bool, warnings: list[str]) -> Fields:

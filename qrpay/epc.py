@@ -14,7 +14,7 @@ NAMES = ("service_tag", "version", "charset", "identification", "bic", "name", "
 
 
 def looks_like_epc(text: str) -> bool:
-    return text.startswith("BCD\n") or text.startswith("BCD\r\n")
+    return text.startswith("BCD")
 
 
 def parse_epc(text: str, *, strict: bool = False) -> tuple[dict[str, str], tuple[str, ...]]:
@@ -53,7 +53,8 @@ def parse_epc(text: str, *, strict: bool = False) -> tuple[dict[str, str], tuple
         match = _AMOUNT.match(amount)
         if not match:
             raise ParseError(f"amount {amount!r} is not EUR0.01–EUR999999999.99", code="bad_value", path="amount")
-        fields["currency"], fields["amount"] = "EUR", match.group(1)
+        whole, _, cents = match.group(1).partition(".")
+        fields["currency"], fields["amount"] = "EUR", f"{whole}.{cents:0<2}"
     if raw.get("reference") and raw.get("text"):
         if strict:
             raise ParseError("structured reference and text are exclusive", code="bad_value", path="text")

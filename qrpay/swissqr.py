@@ -12,7 +12,7 @@ ADDRESS_KEYS = ("address_type", "name", "street_or_line1", "building_or_line2", 
 
 
 def looks_like_swiss(text: str) -> bool:
-    return text.startswith("SPC\n") or text.startswith("SPC\r\n")
+    return text.startswith("SPC")
 
 
 def _address(lines: list[str]) -> dict[str, str]:

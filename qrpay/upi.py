@@ -47,9 +47,13 @@ def parse_upi(text: str, *, strict: bool = False) -> tuple[dict[str, str], tuple
         if strict:
             raise ParseError("payee address is not a VPA (name@handle)", code="bad_value", path="pa")
         warnings.append("pa: payee address is not a VPA (name@handle)")
-    for key in ("am", "mam"):
-        if key in params and not _AMOUNT.match(params[key]):
-            raise ParseError(f"{key} {params[key]!r} is not an amount", code="bad_value", path=key)
+    if "am" in params and not _AMOUNT.match(params["am"]):
+        raise ParseError(f"am {params['am']!r} is not an amount", code="bad_value", path="am")
+    if "mam" in params and not _AMOUNT.match(params["mam"]):
+        # The linking spec's own sample carries "mam=null"; a minimum amount is advisory, so only warn.
+        if strict:
+            raise ParseError(f"mam {params['mam']!r} is not an amount", code="bad_value", path="mam")
+        warnings.append(f"mam: {params['mam']!r} is not an amount")
     if "cu" in params and params["cu"] != "INR":
         if strict:
             raise ParseError("UPI currency must be INR", code="bad_value", path="cu")
