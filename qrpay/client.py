@@ -1,4 +1,4 @@
-"""HTTP clients for a qrpay server: :class:`TerminalClient` (POS, ATM, merchant backend) and :class:`PayerClient`.
+"""HTTP clients for a qrpay server: :class:`TerminalClient` (POS, ATM, backend) and :class:`PayerClient`.
 
 Standard library only (``urllib``), so the library needs no HTTP dependency. Every POST that creates or moves
 something gets an ``Idempotency-Key`` (a fresh one unless the caller passes its own to retry safely).
@@ -9,8 +9,10 @@ USB-key verification (SPEC §4.2): the payer's device signs exactly the bytes of
 
 where ``nonce`` is the challenge's nonce as returned by ``POST /v1/payer/challenges`` and
 ``transaction_digest`` is :func:`transaction_digest` — hex SHA-256 of
-``purpose "\\n" target "\\n" amount "\\n" currency`` (``target`` is the order id for a payment, the withdrawal id
-for a withdrawal, the charge id for a charge confirmation, empty for a payment code; ``amount`` in minor units).
+``purpose "\\n" target "\\n" amount "\\n" currency`` (``target`` is the order id for a payment, the
+withdrawal id
+for a withdrawal, the charge id for a charge confirmation, empty for a payment code; ``amount`` in minor
+units).
 The signature is Ed25519 (64 raw bytes) or ECDSA P-256 with SHA-256 (DER), sent base64url (padding optional).
 """
 
@@ -107,12 +109,16 @@ class _Client:
         )
         try:
             with urllib.request.urlopen(req, timeout=self.timeout) as answer:  # noqa: S310
-                return Response(answer.status, {k.lower(): v for k, v in answer.headers.items()}, answer.read())
+                return Response(
+                    answer.status, {k.lower(): v for k, v in answer.headers.items()}, answer.read()
+                )
         except urllib.error.HTTPError as exc:
             with exc:
                 return Response(exc.code, {k.lower(): v for k, v in exc.headers.items()}, exc.read())
 
-    def _call(self, method: str, path: str, payload: Any = None, *, idempotency_key: str | None = None) -> Any:
+    def _call(
+        self, method: str, path: str, payload: Any = None, *, idempotency_key: str | None = None
+    ) -> Any:
         if method == "POST" and idempotency_key is None:
             idempotency_key = str(uuid.uuid4())
         return self.request(method, path, payload, idempotency_key=idempotency_key).raise_for_error().json()
@@ -139,7 +145,7 @@ class TerminalClient(_Client):
         expires_in: int | None = None,
         idempotency_key: str | None = None,
     ) -> Any:
-        """Create an order; returns ``{order_id, status, amount, currency, expires_at, qr: {payload, url}}``."""
+        """Create an order; returns ``{order_id, status, amount, currency, expires_at, qr}``."""
         payload: dict[str, Any] = {"amount": amount, "currency": currency, "reference": reference}
         if description is not None:
             payload["description"] = description
@@ -158,36 +164,56 @@ class TerminalClient(_Client):
         return self._call("POST", f"/v1/orders/{order_id}/cancel", {}, idempotency_key=idempotency_key)
 
     def refund(self, order_id: str, amount: int, *, idempotency_key: str | None = None) -> Any:
-        return self._call("POST", f"/v1/orders/{order_id}/refunds", {"amount": amount},
-                          idempotency_key=idempotency_key)
+        return self._call(
+            "POST", f"/v1/orders/{order_id}/refunds", {"amount": amount}, idempotency_key=idempotency_key
+        )
 
 
 class PayerClient(_Client):
-    """The bank app: scans codes, asks for challenges, pays. Verification objects are passed through as dicts."""
+    """The bank app: scans codes, asks for challenges, pays. Verification objects are plain dicts."""
 
     def scan(self, code: str) -> Any:
-        """What a scanned code is (verified by the server): kind, merchant or ATM, amount, currency, expiry."""
+        """What a scanned code is (verified by the server): kind, merchant or ATM, amount, expiry."""
         return self._call("POST", "/v1/payer/scan", {"code": code}, idempotency_key="")
 
     def challenge(
         self, mobile: str, account_alias: str, method: str, purpose: str, amount: int | None = None
     ) -> Any:
-        """Request a challenge (SMS dynamic password or USB-key nonce); returns ``{challenge_id, expires_at, …}``."""
-        payload: dict[str, Any] = {"mobile": mobile, "account_alias": account_alias, "method": method,
-                                   "purpose": purpose}
+        """Request a challenge (SMS dynamic password or USB-key nonce); returns ``{challenge_id, …}``."""
+        payload: dict[str, Any] = {
+            "mobile": mobile,
+            "account_alias": account_alias,
+            "method": method,
+            "purpose": purpose,
+        }
         if amount is not None:
             payload["amount"] = amount
         return self._call("POST", "/v1/payer/challenges", payload)
 
     def pay(
-        self, code: str, mobile: str, account_alias: str, verification: dict[str, Any], *,
+        self,
+        code: str,
+        mobile: str,
+        account_alias: str,
+        verification: dict[str, Any],
+        *,
         idempotency_key: str | None = None,
     ) -> Any:
         """Pay the order behind ``code``; returns ``{payment_id, order_id, status, amount, balance}``."""
-        payload = {"code": code, "mobile": mobile, "account_alias": account_alias, "verification": verification}
+        payload = {
+            "code": code,
+            "mobile": mobile,
+            "account_alias": account_alias,
+            "verification": verification,
+        }
         return self._call("POST", "/v1/payer/payments", payload, idempotency_key=idempotency_key)
 
     def notifications(self, session_token: str) -> Any:
         """Balance prompts for the payer of ``session_token``, newest first."""
-        return self.request("GET", "/v1/payer/notifications",
-                            headers={"Authorization": f"Bearer {session_token}"}).raise_for_error().json()
+        return (
+            self.request(
+                "GET", "/v1/payer/notifications", headers={"Authorization": f"Bearer {session_token}"}
+            )
+            .raise_for_error()
+            .json()
+        )

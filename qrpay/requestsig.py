@@ -84,7 +84,8 @@ def authorization_header(
 def parse_authorization(header: str) -> Authorization:
     """Parse an ``Authorization`` header of this scheme.
 
-    :raises ParseError: ``bad_authorization`` when it is another scheme or any parameter is missing or malformed.
+    :raises ParseError: ``bad_authorization`` when it is another scheme or any parameter is missing or
+    malformed.
     """
     scheme, _, params = (header or "").strip().partition(" ")
     if scheme != SCHEME:

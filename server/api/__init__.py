@@ -1,0 +1,1 @@
+"""HTTP blueprints, one per feature: parse the request, authenticate the caller, call a service."""
