@@ -3,13 +3,13 @@
 The pipeline has three stages, each in its own module under :mod:`qrpay.decoders`:
 
 ``image``   a file path, bytes, a PIL image or a numpy frame → one 8-bit grey frame
-``chain``   the default decoder chain (chosen by measurement, see ``bench/README.md``): zxing-cpp on the frame,
-            then preprocessed retries and other backends only when nothing was read
+``chain``   the default decoder chain (chosen by measurement, see ``bench/README.md``): zxing-cpp on the
+            frame, then preprocessed retries and other backends only when nothing was read
 ``checks``  every candidate passes the payload's own checks (EMV CRC, text encoding) before it is returned
 
-A backend (``zxing``, ``zbar``, ``opencv``, ``opencv-aruco``) can be forced with ``backend=``. Nothing here imports
-OpenCV, numpy, Pillow or a decoder at module level: ``import qrpay`` works with the base dependencies only, and a
-missing backend is reported as :class:`~qrpay.errors.BackendUnavailable` when it is first used.
+A backend (``zxing``, ``zbar``, ``opencv``, ``opencv-aruco``) can be forced with ``backend=``. Nothing here
+imports OpenCV, numpy, Pillow or a decoder at module level: ``import qrpay`` works with the base dependencies
+only, and a missing backend is reported as :class:`~qrpay.errors.BackendUnavailable` when it is first used.
 """
 
 from __future__ import annotations
@@ -25,8 +25,8 @@ class Decoded:
 
     ``text`` is the payload exactly as encoded (ECI and UTF-8 resolved), ``format`` the symbology
     (``"QRCode"``, ``"MicroQRCode"``), ``corners`` the symbol's corner points in image pixels (top-left,
-    top-right, bottom-right, bottom-left as far as the backend knows them) and ``backend`` the decoder that read
-    it, e.g. ``"zxing"`` or ``"zxing+clahe"`` when a preprocessing step was needed.
+    top-right, bottom-right, bottom-left as far as the backend knows them) and ``backend`` the decoder that
+    read it, e.g. ``"zxing"`` or ``"zxing+clahe"`` when a preprocessing step was needed.
     """
 
     text: str
@@ -50,7 +50,7 @@ def decode(source: object, *, backend: str | None = None) -> list[Decoded]:
     ``"opencv"``, ``"opencv-aruco"``) instead of the default chain; results are checked either way.
 
     :raises DecodeError: the file is missing or is not an image.
-    :raises BackendUnavailable: the ``decode`` extra (or the forced backend, or ``libzbar0``) is not installed.
+    :raises BackendUnavailable: the ``decode`` extra (or the forced backend, or ``libzbar0``) is missing.
     :raises ValueError: ``backend`` names no known backend.
     :raises TypeError: ``source`` is of an unsupported type.
     """

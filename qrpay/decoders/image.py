@@ -8,7 +8,7 @@ from __future__ import annotations
 import io
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..errors import BackendUnavailable, DecodeError
 
@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     Gray = NDArray[np.uint8]
 
 
-def _numpy():  # type: ignore[no-untyped-def]
+def _numpy() -> Any:
     try:
         import numpy
     except ImportError as exc:  # pragma: no cover - depends on the installed extras
@@ -27,7 +27,7 @@ def _numpy():  # type: ignore[no-untyped-def]
     return numpy
 
 
-def _cv2():  # type: ignore[no-untyped-def]
+def _cv2() -> Any:
     try:
         import cv2
     except ImportError as exc:  # pragma: no cover - depends on the installed extras
@@ -61,10 +61,12 @@ def load_gray(source: object) -> Gray:
         return from_array(source)
     if type(source).__module__.startswith("PIL."):
         return _from_pil(source)
-    raise TypeError(f"cannot decode a {type(source).__name__}: pass a path, bytes, a PIL image or a numpy array")
+    raise TypeError(
+        f"cannot decode a {type(source).__name__}: pass a path, bytes, a PIL image or a numpy array"
+    )
 
 
-def from_array(frame: NDArray[np.generic]) -> Gray:
+def from_array(frame: NDArray[Any]) -> Gray:
     """Grey from a numpy frame: 2-D grey, or H×W×3 BGR / H×W×4 BGRA as OpenCV delivers camera frames."""
     np = _numpy()
     if frame.dtype != np.uint8:
@@ -86,7 +88,9 @@ def from_array(frame: NDArray[np.generic]) -> Gray:
         code = cv2.COLOR_BGR2GRAY if frame.shape[2] == 3 else cv2.COLOR_BGRA2GRAY
         converted: Gray = cv2.cvtColor(np.ascontiguousarray(frame), code)
         return converted
-    raise TypeError(f"cannot decode an array of shape {frame.shape}: expected H×W, H×W×3 (BGR) or H×W×4 (BGRA)")
+    raise TypeError(
+        f"cannot decode an array of shape {frame.shape}: expected H×W, H×W×3 (BGR) or H×W×4 (BGRA)"
+    )
 
 
 def _from_encoded(data: bytes, what: str) -> Gray:

@@ -66,5 +66,5 @@ def read(gray: NDArray[np.uint8]) -> list[Decoded]:
 
 
 def read_aruco(gray: NDArray[np.uint8]) -> list[Decoded]:
-    """Every QR symbol OpenCV's ``QRCodeDetectorAruco`` (finder patterns found as ArUco-like markers) reads."""
+    """Every QR symbol OpenCV's ``QRCodeDetectorAruco`` (finder patterns as ArUco-like markers) reads."""
     return _read(_detector("aruco"), gray, "opencv-aruco")

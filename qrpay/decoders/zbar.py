@@ -8,6 +8,7 @@ else ISO 8859-1, the QR default (ISO/IEC 18004 §7.4.2 / §8.4.4).
 
 from __future__ import annotations
 
+import importlib
 from typing import TYPE_CHECKING, Any
 
 from ..decode import Decoded
@@ -31,9 +32,11 @@ def _wrapper() -> Any:
     try:
         import pyzbar  # noqa: F401  (the Python package, which loads nothing by itself)
     except ImportError as exc:
-        raise BackendUnavailable("the zbar backend needs pyzbar: pip install 'qrpay[decode]' (or pyzbar)") from exc
+        raise BackendUnavailable(
+            "the zbar backend needs pyzbar: pip install 'qrpay[decode]' (or pyzbar)"
+        ) from exc
     try:
-        from pyzbar import wrapper
+        wrapper = importlib.import_module("pyzbar.wrapper")
     except (ImportError, OSError) as exc:  # not found, or found but not loadable (architecture, dependency)
         raise BackendUnavailable(
             "the zbar backend cannot load the ZBar shared library (libzbar.so.0): install it with "
@@ -68,7 +71,8 @@ def read(gray: NDArray[np.uint8], *, name: str = "zbar") -> list[Decoded]:
         try:
             w.zbar_image_set_format(image, _FOURCC_Y800)
             w.zbar_image_set_size(image, width, height)
-            w.zbar_image_set_data(image, cast(pixels, c_void_p), len(pixels), None)
+            data = cast(pixels, c_void_p)  # type: ignore[arg-type]  # ctypes casts bytes to a pointer
+            w.zbar_image_set_data(image, data, len(pixels), None)
             if w.zbar_scan_image(scanner, image) < 0:
                 return []
             symbol = w.zbar_image_first_symbol(image)
@@ -79,7 +83,9 @@ def read(gray: NDArray[np.uint8], *, name: str = "zbar") -> list[Decoded]:
                     (float(w.zbar_symbol_get_loc_x(symbol, i)), float(w.zbar_symbol_get_loc_y(symbol, i)))
                     for i in range(n)
                 )
-                found.append(Decoded(text=text_from_bytes(raw), format="QRCode", corners=corners, backend=name))
+                found.append(
+                    Decoded(text=text_from_bytes(raw), format="QRCode", corners=corners, backend=name)
+                )
                 symbol = w.zbar_symbol_next(symbol)
         finally:
             w.zbar_image_destroy(image)

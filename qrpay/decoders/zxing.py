@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import cache
+from importlib import metadata
 from typing import TYPE_CHECKING, Any
 
 from ..decode import Decoded
@@ -22,6 +24,17 @@ def _zxingcpp() -> Any:
     return zxingcpp
 
 
+@cache
+def _formats(zx: Any) -> Any:
+    qr = (zx.BarcodeFormat.QRCode, zx.BarcodeFormat.MicroQRCode)
+    # zxing-cpp 3 takes a tuple (``|`` is deprecated there); 2.x only combines formats with ``|``.
+    try:
+        major = int(metadata.version("zxing-cpp").split(".")[0])
+    except (metadata.PackageNotFoundError, ValueError):
+        major = 3
+    return qr if major >= 3 else qr[0] | qr[1]
+
+
 def read(
     gray: NDArray[np.uint8],
     *,
@@ -33,8 +46,8 @@ def read(
     """Every QR / Micro QR symbol zxing-cpp reads in ``gray``.
 
     ``binarizer`` is ``"local"`` (adaptive, the default), ``"global"`` (histogram) or ``"fixed"`` (threshold
-    127, for frames already normalised); ``downscale`` and ``invert`` let zxing retry at lower resolutions and on
-    the inverted image.
+    127, for frames already normalised); ``downscale`` and ``invert`` let zxing retry at lower resolutions
+    and on the inverted image.
     """
     zx = _zxingcpp()
     binarizers = {
@@ -44,7 +57,7 @@ def read(
     }
     barcodes = zx.read_barcodes(
         gray,
-        formats=zx.BarcodeFormat.QRCode | zx.BarcodeFormat.MicroQRCode,
+        formats=_formats(zx),
         try_rotate=False,  # QR finder patterns are rotation invariant; this only helps 1-D symbols
         try_downscale=downscale,
         try_invert=invert,
