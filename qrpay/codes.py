@@ -33,6 +33,7 @@ from datetime import datetime
 from . import clock
 from .currency import Currency, format_minor, to_minor
 from .currency import currency as lookup_currency
+from .crc import crc16_hex
 from .emv import build, parse_mpm
 from .errors import ExpiredError, ParseError, SignatureError, WrongPurposeError
 from .signing import KeyRing
@@ -95,9 +96,10 @@ def _verify(ring: KeyRing, purpose: str, payload: str, now: datetime | None) -> 
         raise WrongPurposeError(f"this is a {kind} code, not a {purpose} code", expected=purpose, actual=str(kind))
     if sig.get("01") != LAYOUT_VERSION:
         raise SignatureError("unknown qrpay code layout")
-    # The fixed tail makes the signed range exact; the CRC must be byte-for-byte what we emit.
+    # The signature covers the raw text before the fixed tail, so the only unsigned characters are the
+    # signature and the CRC; demanding the exact upper-case CRC closes that last bit of malleability.
     if payload[-_TAIL : -_TAIL + 4] != f"04{SIGNATURE_LENGTH}" or payload[-8:-4] != "6304" \
-            or payload != build(fields):
+            or payload[-4:] != crc16_hex(payload[:-4]):
         raise SignatureError("code is not in canonical form")
     ring.verify(purpose, payload[:-_TAIL].encode("utf-8"), str(sig.get("02")), str(sig.get("04")))
     expiry_text = str(sig.get("03"))
