@@ -138,5 +138,7 @@ def insert_if_absent(conn: Connection, table: Any, values: dict[str, Any]) -> bo
         from sqlalchemy.dialects.postgresql import insert as dialect_insert
     else:
         from sqlalchemy.dialects.sqlite import insert as dialect_insert
-    result = conn.execute(dialect_insert(table).values(**values).on_conflict_do_nothing())
-    return bool(result.rowcount)
+    # RETURNING rather than rowcount: psycopg reports no usable rowcount for ON CONFLICT DO NOTHING.
+    first_column = next(iter(table.primary_key.columns))
+    statement = dialect_insert(table).values(**values).on_conflict_do_nothing().returning(first_column)
+    return conn.execute(statement).first() is not None
