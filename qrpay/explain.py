@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from .currency import currency
 from .emv import field_name
+from .errors import ParseError
 from .parse import ParsedCode
 
 _CPM_NAMES = {
@@ -20,9 +22,15 @@ _CPM_NAMES = {
 }
 
 
+# qrpay's own objects (docs/FORMAT.md), named when the payload is a qrpay code.
+_QRPAY_NAMES = {"26.01": "qrpay code kind", "80.01": "qrpay layout version", "80.02": "signing key id",
+                "80.03": "expiry (unix seconds)", "80.04": "qrpay signature"}
+
+
 def rows(code: ParsedCode) -> Iterator[tuple[str, str, str]]:
     """``(path, name, value)`` for every leaf field, in payload order."""
-    yield from _walk(code.fields, "", code.format)
+    for path, name, value in _walk(code.fields, "", code.format):
+        yield path, (_QRPAY_NAMES.get(path, name) if code.scheme == "qrpay" else name), value
 
 
 def _walk(node: Mapping[str, Any], prefix: str, fmt: str) -> Iterator[tuple[str, str, str]]:
@@ -47,8 +55,12 @@ def summary(code: ParsedCode) -> str:
     if code.format == "emv-mpm":
         parts = [get("59") or "(no merchant name)", get("60") or ""]
         amount = get("54")
+        try:
+            cur = currency(str(get("53"))).alpha
+        except ParseError:
+            cur = f"currency {get('53')}"
         return f"{code.scheme} merchant code: {' '.join(p for p in parts if p)}" + (
-            f", amount {amount} (currency {get('53')})" if amount else ", amount entered by payer")
+            f", amount {cur} {amount}" if amount else ", amount entered by payer")
     if code.format == "emv-cpm":
         return f"{code.scheme} consumer-presented payment code"
     if code.format == "upi-uri":

@@ -1,0 +1,78 @@
+"""`qrpay serve --demo` starts gunicorn on SQLite with demo data; `qrpay demo` walks the flows against it."""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("flask")
+pytest.importorskip("gunicorn")
+QRPAY = str(Path(sys.executable).with_name("qrpay"))
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def clean_env(tmp_path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("QRPAY_")}
+    env["QRPAY_INSTANCE_PATH"] = str(tmp_path / "instance")
+    return env
+
+
+@pytest.fixture
+def demo_server(tmp_path):
+    port = free_port()
+    env = clean_env(tmp_path)
+    log = tmp_path / "serve.log"
+    with log.open("w") as sink:  # a file, not a pipe: a chatty server must never block on a full pipe
+        proc = subprocess.Popen([QRPAY, "serve", "--demo", "--port", str(port), "--workers", "1"], env=env,
+                                stdout=sink, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(url + "/v1/openapi.json", timeout=1).close()
+            break
+        except OSError:
+            if proc.poll() is not None:
+                pytest.fail(f"server exited: {log.read_text()}")
+            time.sleep(0.2)
+    yield url, env
+    proc.terminate()
+    try:
+        proc.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+def test_demo_walks_the_flows(demo_server):
+    url, env = demo_server
+    result = subprocess.run([QRPAY, "demo", "--url", url, "--no-codes"], env=env, capture_output=True, text=True,
+                            timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert "all flows completed" in result.stdout
+    assert "ledger check ok=True" in result.stdout
+    assert "409 code_reused" in result.stdout
+    # Processing stays on the bank side: the walk never prints a full mobile number or account number.
+    assert "6222020200112345678" not in result.stdout
+
+
+def test_production_refuses_to_start_without_secrets(tmp_path):
+    env = clean_env(tmp_path) | {"QRPAY_ENV": "production"}
+    result = subprocess.run([QRPAY, "serve", "--port", str(free_port())], env=env, capture_output=True, text=True,
+                            timeout=60)
+    assert result.returncode != 0
+    assert "QRPAY_ADMIN_TOKEN" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_demo_without_a_server_is_one_line(tmp_path):
+    result = subprocess.run([QRPAY, "demo"], env=clean_env(tmp_path), capture_output=True, text=True, timeout=60)
+    assert result.returncode != 0 and result.stderr.count("\n") == 1
