@@ -48,9 +48,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     )
 
     errors.register(app)
-    from .api import admin, dev, meta, orders, payer
+    from .api import admin, atm, dev, meta, orders, payer
 
-    for blueprint in (meta.bp, admin.bp, orders.bp, payer.bp):
+    for blueprint in (meta.bp, admin.bp, orders.bp, payer.bp, atm.bp):
         app.register_blueprint(blueprint)
     if settings["QRPAY_ENV"] == "development":
         app.register_blueprint(dev.bp)  # SPEC §4.2: this route does not exist in production

@@ -49,6 +49,18 @@ _ORDER = _obj(
     refunds={"type": "array"},
 )
 
+_WITHDRAWAL = _obj(
+    ["withdrawal_id", "status", "currency", "qr", "expires_at"],
+    withdrawal_id=_STR,
+    status={
+        "enum": ["awaiting_scan", "authorized", "completed", "reversed", "expired", "declined", "suspect"]
+    },
+    amount=_INT,
+    currency=_STR,
+    qr=_obj(["payload"], payload=_STR),
+    expires_at=_STR,
+)
+
 # (method, path, auth, summary, request body schema, success status, response schema)
 OPERATIONS: list[tuple[str, str, str, str, dict[str, Any] | None, int, dict[str, Any]]] = [
     ("get", "/v1/openapi.json", "none", "This document", None, 200, {"type": "object"}),
@@ -232,6 +244,24 @@ OPERATIONS: list[tuple[str, str, str, str, dict[str, Any] | None, int, dict[str,
     ),
     (
         "post",
+        "/v1/atm/withdrawals",
+        "atm",
+        "Open a cardless withdrawal session and its code",
+        _obj([], amount=_INT),
+        201,
+        _WITHDRAWAL,
+    ),
+    (
+        "get",
+        "/v1/atm/withdrawals/{withdrawal_id}",
+        "atm",
+        "A withdrawal session's status",
+        None,
+        200,
+        _WITHDRAWAL,
+    ),
+    (
+        "post",
         "/v1/payer/scan",
         "none",
         "Verify and describe a scanned code",
@@ -300,6 +330,7 @@ OPERATIONS: list[tuple[str, str, str, str, dict[str, Any] | None, int, dict[str,
 _SECURITY = {
     "admin": [{"admin": []}],
     "pos": [{"terminal": []}],
+    "atm": [{"terminal": []}],
     "session": [{"payerSession": []}],
     "none": [],
 }

@@ -313,3 +313,20 @@ outbox = Table(
     Column("delivered_at", UTCDateTime, nullable=True),
     Index("outbox_customer", "customer_id", "id"),
 )
+
+# -- ATM cardless withdrawal (sessions now; authorization/dispense/reverse arrive with the ATM flow) -------
+withdrawals = Table(
+    "withdrawals",
+    metadata,
+    _id(primary_key=True),
+    _id("terminal_id", ForeignKey("terminals.id"), nullable=False, index=True),
+    Column("status", String(20), nullable=False),  # see services.states.WITHDRAWAL
+    Column("amount", BigInteger, nullable=True),  # None until chosen (on the ATM or in the app)
+    Column("currency", String(3), nullable=False),
+    Column("code_payload", Text, nullable=False),
+    _id("customer_id", nullable=True),
+    _id("hold_id", nullable=True),
+    Column("expires_at", UTCDateTime, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+)

@@ -94,3 +94,10 @@ def test_admin_token(api: Api) -> None:
         api.request("POST", "/v1/admin/merchants", payload, headers={"Authorization": "Bearer wrong"}).status
         == 401
     )
+
+
+def test_scope_pos_key_on_atm_route(api: Api) -> None:
+    pos, atm = api.merchant_with_pos(), api.new_terminal("atm")
+    reply = api.terminal(pos, "POST", "/v1/atm/withdrawals", {"amount": 10000})
+    assert reply.status == 403 and reply.code == "scope_forbidden"
+    assert api.terminal(atm, "POST", "/v1/atm/withdrawals", {"amount": 10000}).status == 201
