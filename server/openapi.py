@@ -327,7 +327,7 @@ OPERATIONS: list[tuple[str, str, str, str, dict[str, Any] | None, int, dict[str,
     ),
 ]
 
-_SECURITY = {
+_SECURITY: dict[str, list[dict[str, list[str]]]] = {
     "admin": [{"admin": []}],
     "pos": [{"terminal": []}],
     "atm": [{"terminal": []}],

@@ -134,10 +134,9 @@ def migrate(db: Database, now: datetime) -> None:
 
 def insert_if_absent(conn: Connection, table: Any, values: dict[str, Any]) -> bool:
     """``INSERT … ON CONFLICT DO NOTHING``; True when the row was inserted."""
-    if conn.dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as dialect_insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert as dialect_insert
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    dialect_insert: Any = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
     # RETURNING rather than rowcount: psycopg reports no usable rowcount for ON CONFLICT DO NOTHING.
     first_column = next(iter(table.primary_key.columns))
     statement = dialect_insert(table).values(**values).on_conflict_do_nothing().returning(first_column)
