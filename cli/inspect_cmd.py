@@ -28,8 +28,12 @@ def signature_report(text: str, keys_text: str | None, keys_file: Path | None) -
         verified = verify_code(ring, text)
     except VerificationError as exc:
         return {"kind": kind, "verified": False, "code": exc.code, "reason": exc.message}
-    return {"kind": kind, "verified": True, "key_id": verified.key_id,
-            "expires_at": verified.expires_at.isoformat()}
+    return {
+        "kind": kind,
+        "verified": True,
+        "key_id": verified.key_id,
+        "expires_at": verified.expires_at.isoformat(),
+    }
 
 
 @click.command("inspect")
@@ -46,15 +50,29 @@ def inspect(text: str, as_json: bool, strict: bool, keys_text: str | None, keys_
         code = parse(text, strict=strict)
     except ParseError as exc:
         if as_json:
-            click.echo(json.dumps({"error": {"code": exc.code, "message": str(exc), "path": exc.path,
-                                             "offset": exc.offset}}))
+            click.echo(
+                json.dumps(
+                    {"error": {"code": exc.code, "message": str(exc), "path": exc.path, "offset": exc.offset}}
+                )
+            )
             return exc.exit_code
         raise
     signature = signature_report(text, keys_text, keys_file)
     if as_json:
-        click.echo(json.dumps({"format": code.format, "scheme": code.scheme, "summary": summary(code),
-                               "fields": code.fields, "warnings": list(code.warnings), "signature": signature},
-                              ensure_ascii=False, indent=2))
+        click.echo(
+            json.dumps(
+                {
+                    "format": code.format,
+                    "scheme": code.scheme,
+                    "summary": summary(code),
+                    "fields": code.fields,
+                    "warnings": list(code.warnings),
+                    "signature": signature,
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
         return 0
     click.echo(f"format:  {code.format}")
     click.echo(f"scheme:  {code.scheme or '-'}")
@@ -65,8 +83,10 @@ def inspect(text: str, as_json: bool, strict: bool, keys_text: str | None, keys_
         click.echo(f"warning: {warning}")
     if signature is not None:
         if signature["verified"] is True:
-            click.echo(f"signature: valid {signature['kind']} code (key {signature['key_id']}, "
-                       f"expires {signature['expires_at']})")
+            click.echo(
+                f"signature: valid {signature['kind']} code (key {signature['key_id']}, "
+                f"expires {signature['expires_at']})"
+            )
         elif signature["verified"] is False:
             click.echo(f"signature: INVALID ({signature['code']}: {signature['reason']})")
             return 3

@@ -15,10 +15,14 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 def keys_options(func: F) -> F:
-    func = click.option("--keys-file", type=click.Path(dir_okay=False, path_type=Path),
-                        help="File holding a key ring (as written by 'qrpay keys generate').")(func)
-    func = click.option("--keys", "keys_text", metavar="RING",
-                        help="Key ring 'id:secret,…' (default: $QRPAY_SIGNING_KEYS).")(func)
+    func = click.option(
+        "--keys-file",
+        type=click.Path(dir_okay=False, path_type=Path),
+        help="File holding a key ring (as written by 'qrpay keys generate').",
+    )(func)
+    func = click.option(
+        "--keys", "keys_text", metavar="RING", help="Key ring 'id:secret,…' (default: $QRPAY_SIGNING_KEYS)."
+    )(func)
     return func
 
 

@@ -27,7 +27,9 @@ def _write(ring: KeyRing, output: Path | None) -> None:
 
 
 @keys.command("generate")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE (mode 600).")
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE (mode 600)."
+)
 def generate(output: Path | None) -> None:
     """Print a new key ring of one key, for QRPAY_SIGNING_KEYS."""
     _write(KeyRing.generate(), output)
@@ -36,8 +38,12 @@ def generate(output: Path | None) -> None:
 @keys.command("rotate")
 @keys_options
 @click.option("--drop-oldest", is_flag=True, help="Also retire the oldest key (its codes stop verifying).")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write to FILE (default: back to --keys-file, else standard output).")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write to FILE (default: back to --keys-file, else standard output).",
+)
 def rotate(keys_text: str | None, keys_file: Path | None, drop_oldest: bool, output: Path | None) -> None:
     """Add a new newest key; older keys keep verifying codes in flight."""
     ring = load_ring(keys_text, keys_file)

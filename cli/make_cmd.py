@@ -19,11 +19,21 @@ from .output import emit
 
 def output_options(func):  # type: ignore[no-untyped-def]
     func = click.option("-q", "--quiet", is_flag=True, help="Print only the payload text.")(func)
-    func = click.option("--error", "error", type=click.Choice(["L", "M", "Q", "H"], case_sensitive=False),
-                        default="M", show_default=True, help="Error correction level.")(func)
+    func = click.option(
+        "--error",
+        "error",
+        type=click.Choice(["L", "M", "Q", "H"], case_sensitive=False),
+        default="M",
+        show_default=True,
+        help="Error correction level.",
+    )(func)
     func = click.option("-t", "--terminal", is_flag=True, help="Also draw the code in the terminal.")(func)
-    func = click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-                        help="Write the code to FILE (.png, .svg or .txt).")(func)
+    func = click.option(
+        "-o",
+        "--output",
+        type=click.Path(dir_okay=False, path_type=Path),
+        help="Write the code to FILE (.png, .svg or .txt).",
+    )(func)
     return func
 
 
@@ -55,20 +65,45 @@ def make() -> None:
 @click.option("--mcc", default="0000", show_default=True, help="Merchant category code (ID 52).")
 @click.option("--currency", "currency_code", default="CNY", show_default=True, help="ISO 4217 currency.")
 @click.option("--amount", help="Amount in major units, e.g. 12.50 (makes the code dynamic).")
-@click.option("--account", "accounts", multiple=True, required=True, metavar="ID:VALUE",
-              help="Merchant account object, e.g. 26:00=br.gov.bcb.pix,01=KEY (repeatable).")
+@click.option(
+    "--account",
+    "accounts",
+    multiple=True,
+    required=True,
+    metavar="ID:VALUE",
+    help="Merchant account object, e.g. 26:00=br.gov.bcb.pix,01=KEY (repeatable).",
+)
 @click.option("--reference", help="Reference label (62.05).")
 @click.option("--bill", help="Bill number (62.01).")
 @click.option("--terminal-label", help="Terminal label (62.07).")
 @output_options
-def make_emv(name: str, city: str, country: str, mcc: str, currency_code: str, amount: str | None,
-             accounts: tuple[str, ...], reference: str | None, bill: str | None, terminal_label: str | None,
-             output: Path | None, terminal: bool, error: str, quiet: bool) -> None:
+def make_emv(
+    name: str,
+    city: str,
+    country: str,
+    mcc: str,
+    currency_code: str,
+    amount: str | None,
+    accounts: tuple[str, ...],
+    reference: str | None,
+    bill: str | None,
+    terminal_label: str | None,
+    output: Path | None,
+    terminal: bool,
+    error: str,
+    quiet: bool,
+) -> None:
     """A static (or, with --amount, dynamic) EMVCo merchant-presented code."""
     additional = {k: v for k, v in (("01", bill), ("05", reference), ("07", terminal_label)) if v}
     code = MerchantPresented(
-        merchant_name=name, merchant_city=city, country_code=country, mcc=mcc, currency=currency_code,
-        accounts=dict(parse_account(a) for a in accounts), amount=amount, additional=additional,
+        merchant_name=name,
+        merchant_city=city,
+        country_code=country,
+        mcc=mcc,
+        currency=currency_code,
+        accounts=dict(parse_account(a) for a in accounts),
+        amount=amount,
+        additional=additional,
     )
     emit(code.payload, output, terminal=terminal, error=error, quiet=quiet)
 
@@ -81,22 +116,48 @@ def make_emv(name: str, city: str, country: str, mcc: str, currency_code: str, a
 @click.option("--currency", "currency_code", default="CNY", show_default=True)
 @click.option("--amount", required=True, help="Amount in major units, e.g. 128.50.")
 @click.option("--reference", required=True, help="Order reference.")
-@click.option("--expires-in", type=click.IntRange(1, 86400), default=300, show_default=True,
-              help="Seconds until the code expires.")
+@click.option(
+    "--expires-in",
+    type=click.IntRange(1, 86400),
+    default=300,
+    show_default=True,
+    help="Seconds until the code expires.",
+)
 @keys_options
 @output_options
-def make_order(name: str, city: str, country: str, mcc: str, currency_code: str, amount: str, reference: str,
-               expires_in: int, keys_text: str | None, keys_file: Path | None, output: Path | None,
-               terminal: bool, error: str, quiet: bool) -> None:
+def make_order(
+    name: str,
+    city: str,
+    country: str,
+    mcc: str,
+    currency_code: str,
+    amount: str,
+    reference: str,
+    expires_in: int,
+    keys_text: str | None,
+    keys_file: Path | None,
+    output: Path | None,
+    terminal: bool,
+    error: str,
+    quiet: bool,
+) -> None:
     """A signed, expiring qrpay order code (needs a key ring)."""
     ring = load_ring(keys_text, keys_file)
     if ring is None:
-        raise click.UsageError("an order code is signed: give --keys, --keys-file or set QRPAY_SIGNING_KEYS "
-                               "(make one with 'qrpay keys generate')")
+        raise click.UsageError(
+            "an order code is signed: give --keys, --keys-file or set QRPAY_SIGNING_KEYS "
+            "(make one with 'qrpay keys generate')"
+        )
     cur = lookup_currency(currency_code)
     payload = issue_order_code(
-        ring, order_ref=reference, merchant_name=name, merchant_city=city, country_code=country, mcc=mcc,
-        currency=cur.alpha, amount_minor=to_minor(amount, cur.alpha),
+        ring,
+        order_ref=reference,
+        merchant_name=name,
+        merchant_city=city,
+        country_code=country,
+        mcc=mcc,
+        currency=cur.alpha,
+        amount_minor=to_minor(amount, cur.alpha),
         expires_at=clock.utcnow() + timedelta(seconds=expires_in),
     )
     emit(payload, output, terminal=terminal, error=error, quiet=quiet)
@@ -110,12 +171,24 @@ def make_order(name: str, city: str, country: str, mcc: str, currency_code: str,
 @click.option("--tr", help="Transaction reference.")
 @click.option("--mc", help="Merchant category code.")
 @output_options
-def make_upi(pa: str, pn: str | None, am: str | None, tn: str | None, tr: str | None, mc: str | None,
-             output: Path | None, terminal: bool, error: str, quiet: bool) -> None:
+def make_upi(
+    pa: str,
+    pn: str | None,
+    am: str | None,
+    tn: str | None,
+    tr: str | None,
+    mc: str | None,
+    output: Path | None,
+    terminal: bool,
+    error: str,
+    quiet: bool,
+) -> None:
     """A UPI payment link (upi://pay?...)."""
     from urllib.parse import quote
 
-    params = [(k, v) for k, v in (("pa", pa), ("pn", pn), ("am", am), ("tr", tr), ("tn", tn), ("mc", mc)) if v]
+    params = [
+        (k, v) for k, v in (("pa", pa), ("pn", pn), ("am", am), ("tr", tr), ("tn", tn), ("mc", mc)) if v
+    ]
     params.append(("cu", "INR"))
     payload = "upi://pay?" + "&".join(f"{k}={quote(v, safe='@.-_')}" for k, v in params)
     parse_upi(payload, strict=True)
@@ -129,11 +202,32 @@ def make_upi(pa: str, pn: str | None, am: str | None, tn: str | None, tr: str | 
 @click.option("--amount", help="Amount in euro, e.g. 12.30.")
 @click.option("--text", "remittance", default="", help="Unstructured remittance text.")
 @output_options
-def make_epc(name: str, iban: str, bic: str, amount: str | None, remittance: str, output: Path | None,
-             terminal: bool, error: str, quiet: bool) -> None:
+def make_epc(
+    name: str,
+    iban: str,
+    bic: str,
+    amount: str | None,
+    remittance: str,
+    output: Path | None,
+    terminal: bool,
+    error: str,
+    quiet: bool,
+) -> None:
     """A SEPA credit transfer code (EPC069-12, 'BCD')."""
     amount_line = f"EUR{amount}" if amount else ""
-    lines = ["BCD", "002", "1", "SCT", bic, name, iban.replace(" ", "").upper(), amount_line, "", "", remittance]
+    lines = [
+        "BCD",
+        "002",
+        "1",
+        "SCT",
+        bic,
+        name,
+        iban.replace(" ", "").upper(),
+        amount_line,
+        "",
+        "",
+        remittance,
+    ]
     payload = "\n".join(lines).rstrip("\n")
     parse_epc(payload, strict=True)
     emit(payload, output, terminal=terminal, error=error, quiet=quiet)

@@ -29,7 +29,9 @@ def _check_config() -> Any:
         from qrpay.server import create_app
         from qrpay.server.config import ConfigError
     except ImportError as exc:
-        raise click.ClickException(f"the server needs the server extra: pip install 'qrpay[server]' ({exc.name})")
+        raise click.ClickException(
+            f"the server needs the server extra: pip install 'qrpay[server]' ({exc.name})"
+        ) from None
     try:
         return create_app()
     except ConfigError as exc:
@@ -37,8 +39,9 @@ def _check_config() -> Any:
 
 
 def _admin(client: Any, token: str, path: str, body: dict[str, Any]) -> dict[str, Any]:
-    response = client.post(path, json=body, headers={"Authorization": f"Bearer {token}",
-                                                     "Idempotency-Key": secrets.token_hex(8)})
+    response = client.post(
+        path, json=body, headers={"Authorization": f"Bearer {token}", "Idempotency-Key": secrets.token_hex(8)}
+    )
     if response.status_code >= 300:
         raise click.ClickException(f"seeding {path} failed: {response.status_code} {response.get_data(True)}")
     return dict(response.get_json())
@@ -51,22 +54,53 @@ def seed_demo(app: Any, folder: Path) -> dict[str, Any]:
         return dict(json.loads(path.read_text()))
     token = app.config["QRPAY_ADMIN_TOKEN"]
     client = app.test_client()
-    merchant = _admin(client, token, "/v1/admin/merchants",
-                      {"name": "Lotus Tea House", "city": "Hangzhou", "country": "CN", "mcc": "5814"})
-    pos = _admin(client, token, "/v1/admin/terminals",
-                 {"kind": "pos", "merchant_id": merchant["merchant_id"], "label": "Counter 1"})
-    atm = _admin(client, token, "/v1/admin/terminals",
-                 {"kind": "atm", "label": "Bank ATM West Lake", "location": "Hangzhou"})
+    merchant = _admin(
+        client,
+        token,
+        "/v1/admin/merchants",
+        {"name": "Lotus Tea House", "city": "Hangzhou", "country": "CN", "mcc": "5814"},
+    )
+    pos = _admin(
+        client,
+        token,
+        "/v1/admin/terminals",
+        {"kind": "pos", "merchant_id": merchant["merchant_id"], "label": "Counter 1"},
+    )
+    atm = _admin(
+        client,
+        token,
+        "/v1/admin/terminals",
+        {"kind": "atm", "label": "Bank ATM West Lake", "location": "Hangzhou"},
+    )
     payers = []
-    for name, mobile, account, balance in (("Li Wei", "13800138000", "6222020200112345678", 500_000),
-                                           ("Zhang Min", "13900139000", "6222020200198765432", 80_000)):
+    for name, mobile, account, balance in (
+        ("Li Wei", "13800138000", "6222020200112345678", 500_000),
+        ("Zhang Min", "13900139000", "6222020200198765432", 80_000),
+    ):
         password = "demo-" + secrets.token_hex(4)
-        customer = _admin(client, token, "/v1/admin/customers",
-                          {"name": name, "mobile": mobile, "account_number": account, "balance": balance,
-                           "currency": "CNY", "static_password": password})
-        payers.append({"name": name, "mobile": mobile, "account_alias": customer["account_alias"],
-                       "customer_id": customer["customer_id"], "static_password": password,
-                       "balance": balance})
+        customer = _admin(
+            client,
+            token,
+            "/v1/admin/customers",
+            {
+                "name": name,
+                "mobile": mobile,
+                "account_number": account,
+                "balance": balance,
+                "currency": "CNY",
+                "static_password": password,
+            },
+        )
+        payers.append(
+            {
+                "name": name,
+                "mobile": mobile,
+                "account_alias": customer["account_alias"],
+                "customer_id": customer["customer_id"],
+                "static_password": password,
+                "balance": balance,
+            }
+        )
     demo = {"admin_token": token, "merchant": merchant, "pos": pos, "atm": atm, "payers": payers}
     path.touch(mode=0o600)
     path.write_text(json.dumps(demo, indent=1))
@@ -78,9 +112,9 @@ def _explain(demo: dict[str, Any], url: str) -> None:
     click.echo(f"""
 qrpay demo server on {url} (development mode, SQLite in {instance_path()})
   demo credentials:   {instance_path() / DEMO_FILE}
-  POS terminal:       key {demo['pos']['key_id']}
-  payer:              mobile {payer['mobile']}, account alias {payer['account_alias']}, static password
-                      {payer['static_password']}
+  POS terminal:       key {demo["pos"]["key_id"]}
+  payer:              mobile {payer["mobile"]}, account alias {payer["account_alias"]}, static password
+                      {payer["static_password"]}
   API description:    {url}/v1/openapi.json
 
 Walk every flow end to end against it, in another terminal:
@@ -90,11 +124,20 @@ Walk every flow end to end against it, in another terminal:
 
 @click.command("serve")
 @click.option("--host", default=lambda: os.environ.get("QRPAY_HOST", "127.0.0.1"), show_default="127.0.0.1")
-@click.option("--port", type=click.IntRange(1, 65535), default=lambda: int(os.environ.get("QRPAY_PORT", "8000")),
-              show_default="8000")
+@click.option(
+    "--port",
+    type=click.IntRange(1, 65535),
+    default=lambda: int(os.environ.get("QRPAY_PORT", "8000")),
+    show_default="8000",
+)
 @click.option("--workers", type=click.IntRange(1, 64), default=2, show_default=True, help="gunicorn workers.")
-@click.option("--threads", type=click.IntRange(1, 256), default=8, show_default=True,
-              help="Threads per worker (server-sent events hold one each).")
+@click.option(
+    "--threads",
+    type=click.IntRange(1, 256),
+    default=8,
+    show_default=True,
+    help="Threads per worker (server-sent events hold one each).",
+)
 @click.option("--demo", is_flag=True, help="Development mode with demo merchant, terminals and payers.")
 def serve(host: str, port: int, workers: int, threads: int, demo: bool) -> int:
     """Serve the qrpay API and pages with gunicorn (configured by QRPAY_* variables)."""
@@ -105,11 +148,26 @@ def serve(host: str, port: int, workers: int, threads: int, demo: bool) -> int:
     url = f"http://{host}:{port}"
     if demo:
         _explain(seed_demo(app, instance_path()), url)
-    command = [sys.executable, "-m", "gunicorn", "qrpay.server.wsgi:app", "--bind", f"{host}:{port}",
-               "--workers", str(workers), "--threads", str(threads), "--worker-class", "gthread",
-               "--access-logfile", "-", "--graceful-timeout", "10"]
+    command = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "qrpay.server.wsgi:app",
+        "--bind",
+        f"{host}:{port}",
+        "--workers",
+        str(workers),
+        "--threads",
+        str(threads),
+        "--worker-class",
+        "gthread",
+        "--access-logfile",
+        "-",
+        "--graceful-timeout",
+        "10",
+    ]
     try:
-        return subprocess.call(command)
+        return subprocess.call(command)  # noqa: S603 - our own interpreter and fixed arguments
     except KeyboardInterrupt:
         return 0
 

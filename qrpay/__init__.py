@@ -26,12 +26,12 @@ from .errors import SignatureError as SignatureError
 from .errors import UnknownKeyError as UnknownKeyError
 from .errors import VerificationError as VerificationError
 from .errors import WrongPurposeError as WrongPurposeError
+from .frames import scan_frames as scan_frames
 from .parse import ParsedCode as ParsedCode
 from .parse import parse as parse
 from .paycode import PaymentCode as PaymentCode
 from .paycode import generate_payment_code as generate_payment_code
 from .paycode import verify_payment_code as verify_payment_code
-from .frames import scan_frames as scan_frames
 from .signing import KeyRing as KeyRing
 from .signing import SigningKey as SigningKey
 

@@ -31,9 +31,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from . import clock
+from .crc import crc16_hex
 from .currency import Currency, format_minor, to_minor
 from .currency import currency as lookup_currency
-from .crc import crc16_hex
 from .emv import build, parse_mpm
 from .errors import ExpiredError, ParseError, SignatureError, WrongPurposeError
 from .signing import KeyRing
@@ -74,8 +74,13 @@ class WithdrawalCode:
 
 def _issue(ring: KeyRing, purpose: str, fields: dict[str, object], expires_at: datetime) -> str:
     key_id = ring.current_key_id
-    fields["80"] = {"00": GUID, "01": LAYOUT_VERSION, "02": key_id, "03": str(clock.to_unix(expires_at)),
-                    "04": "X" * SIGNATURE_LENGTH}
+    fields["80"] = {
+        "00": GUID,
+        "01": LAYOUT_VERSION,
+        "02": key_id,
+        "03": str(clock.to_unix(expires_at)),
+        "04": "X" * SIGNATURE_LENGTH,
+    }
     unsigned = build(fields)
     message = unsigned[:-_TAIL]
     _, signature = ring.sign(purpose, message.encode("utf-8"))
@@ -88,18 +93,27 @@ def _verify(ring: KeyRing, purpose: str, payload: str, now: datetime | None) -> 
     parsed = parse_mpm(payload, strict=True)
     fields = parsed.fields
     account, sig = fields.get("26"), fields.get("80")
-    if not isinstance(account, dict) or account.get("00") != GUID or not isinstance(sig, dict) \
-            or sig.get("00") != GUID:
+    if (
+        not isinstance(account, dict)
+        or account.get("00") != GUID
+        or not isinstance(sig, dict)
+        or sig.get("00") != GUID
+    ):
         raise SignatureError("not a qrpay code")
     kind = account.get("01")
     if kind != purpose:
-        raise WrongPurposeError(f"this is a {kind} code, not a {purpose} code", expected=purpose, actual=str(kind))
+        raise WrongPurposeError(
+            f"this is a {kind} code, not a {purpose} code", expected=purpose, actual=str(kind)
+        )
     if sig.get("01") != LAYOUT_VERSION:
         raise SignatureError("unknown qrpay code layout")
     # The signature covers the raw text before the fixed tail, so the only unsigned characters are the
     # signature and the CRC; demanding the exact upper-case CRC closes that last bit of malleability.
-    if payload[-_TAIL : -_TAIL + 4] != f"04{SIGNATURE_LENGTH}" or payload[-8:-4] != "6304" \
-            or payload[-4:] != crc16_hex(payload[:-4]):
+    if (
+        payload[-_TAIL : -_TAIL + 4] != f"04{SIGNATURE_LENGTH}"
+        or payload[-8:-4] != "6304"
+        or payload[-4:] != crc16_hex(payload[:-4])
+    ):
         raise SignatureError("code is not in canonical form")
     ring.verify(purpose, payload[:-_TAIL].encode("utf-8"), str(sig.get("02")), str(sig.get("04")))
     expiry_text = str(sig.get("03"))
@@ -120,15 +134,31 @@ def _amount_minor(fields: dict[str, object], cur: str) -> int | None:
 
 
 def issue_order_code(
-    ring: KeyRing, *, order_ref: str, merchant_name: str, merchant_city: str, country_code: str, mcc: str,
-    currency: str, amount_minor: int, expires_at: datetime, now: datetime | None = None,
+    ring: KeyRing,
+    *,
+    order_ref: str,
+    merchant_name: str,
+    merchant_city: str,
+    country_code: str,
+    mcc: str,
+    currency: str,
+    amount_minor: int,
+    expires_at: datetime,
+    now: datetime | None = None,
 ) -> str:
     """Make the signed EMV payload a POS shows for one order."""
     cur = _currency(currency)
     fields: dict[str, object] = {
-        "00": "01", "01": "12", "26": {"00": GUID, "01": "order"}, "52": mcc, "53": cur.numeric,
-        "54": format_minor(amount_minor, cur.alpha), "58": country_code.upper(),
-        "59": merchant_name[:25], "60": merchant_city[:15], "62": {"05": order_ref},
+        "00": "01",
+        "01": "12",
+        "26": {"00": GUID, "01": "order"},
+        "52": mcc,
+        "53": cur.numeric,
+        "54": format_minor(amount_minor, cur.alpha),
+        "58": country_code.upper(),
+        "59": merchant_name[:25],
+        "60": merchant_city[:15],
+        "62": {"05": order_ref},
     }
     _check_expiry(expires_at, now)
     return _issue(ring, "order", fields, expires_at)
@@ -147,21 +177,42 @@ def verify_order_code(ring: KeyRing, payload: str, *, now: datetime | None = Non
     if amount is None:
         raise SignatureError("order code without an amount")
     return OrderCode(
-        order_ref=str(_sub(f, "62", "05")), merchant_name=str(f["59"]), merchant_city=str(f["60"]),
-        country_code=str(f["58"]), mcc=str(f["52"]), currency=cur.alpha, amount_minor=amount,
-        expires_at=clock.from_unix(int(str(_sub(f, "80", "03")))), key_id=str(_sub(f, "80", "02")),
+        order_ref=str(_sub(f, "62", "05")),
+        merchant_name=str(f["59"]),
+        merchant_city=str(f["60"]),
+        country_code=str(f["58"]),
+        mcc=str(f["52"]),
+        currency=cur.alpha,
+        amount_minor=amount,
+        expires_at=clock.from_unix(int(str(_sub(f, "80", "03")))),
+        key_id=str(_sub(f, "80", "02")),
     )
 
 
 def issue_withdrawal_code(
-    ring: KeyRing, *, session_ref: str, atm_id: str, atm_label: str, city: str, country_code: str,
-    currency: str, amount_minor: int | None, expires_at: datetime, now: datetime | None = None,
+    ring: KeyRing,
+    *,
+    session_ref: str,
+    atm_id: str,
+    atm_label: str,
+    city: str,
+    country_code: str,
+    currency: str,
+    amount_minor: int | None,
+    expires_at: datetime,
+    now: datetime | None = None,
 ) -> str:
     """Make the signed EMV payload an ATM screen shows for one cardless withdrawal session."""
     cur = _currency(currency)
     fields: dict[str, object] = {
-        "00": "01", "01": "12", "26": {"00": GUID, "01": "withdrawal"}, "52": MCC_ATM, "53": cur.numeric,
-        "58": country_code.upper(), "59": atm_label[:25], "60": city[:15],
+        "00": "01",
+        "01": "12",
+        "26": {"00": GUID, "01": "withdrawal"},
+        "52": MCC_ATM,
+        "53": cur.numeric,
+        "58": country_code.upper(),
+        "59": atm_label[:25],
+        "60": city[:15],
         "62": {"05": session_ref, "07": atm_id},
     }
     if amount_minor is not None:
@@ -175,10 +226,15 @@ def verify_withdrawal_code(ring: KeyRing, payload: str, *, now: datetime | None 
     f = _verify(ring, "withdrawal", payload, now)
     cur = _currency(str(f["53"]))
     return WithdrawalCode(
-        session_ref=str(_sub(f, "62", "05")), atm_id=str(_sub(f, "62", "07")), atm_label=str(f["59"]),
-        city=str(f["60"]), country_code=str(f["58"]), currency=cur.alpha,
+        session_ref=str(_sub(f, "62", "05")),
+        atm_id=str(_sub(f, "62", "07")),
+        atm_label=str(f["59"]),
+        city=str(f["60"]),
+        country_code=str(f["58"]),
+        currency=cur.alpha,
         amount_minor=_amount_minor(f, cur.alpha),
-        expires_at=clock.from_unix(int(str(_sub(f, "80", "03")))), key_id=str(_sub(f, "80", "02")),
+        expires_at=clock.from_unix(int(str(_sub(f, "80", "03")))),
+        key_id=str(_sub(f, "80", "02")),
     )
 
 
@@ -188,7 +244,11 @@ def code_kind(payload: str) -> str | None:
         account = parse_mpm(payload).fields.get("26")
     except ParseError:
         return None
-    if isinstance(account, dict) and account.get("00") == GUID and account.get("01") in ("order", "withdrawal"):
+    if (
+        isinstance(account, dict)
+        and account.get("00") == GUID
+        and account.get("01") in ("order", "withdrawal")
+    ):
         return str(account["01"])
     return None
 

@@ -34,8 +34,12 @@ def _template(data: bytes, base: int, path: str, seen: set[str], depth: int) -> 
         else:
             # §5.3: an object may be in an application template or the common template, not both.
             if depth == 1 and tag in seen and path.startswith("62"):
-                raise ParseError(f"{tag} is in both an application template and 62", code="duplicate_id",
-                                 path=where, offset=offset)
+                raise ParseError(
+                    f"{tag} is in both an application template and 62",
+                    code="duplicate_id",
+                    path=where,
+                    offset=offset,
+                )
             out[tag] = value.hex().upper()
     return out
 
@@ -56,8 +60,12 @@ def parse_cpm(text: str, *, strict: bool = False) -> tuple[CpmFields, tuple[str,
     if not objects or objects[0][0] != "85":
         raise ParseError("payload format indicator 85 must come first", code="bad_order", path="85", offset=0)
     if objects[0][1] != FORMAT_INDICATOR:
-        raise ParseError(f"format indicator is {objects[0][1]!r}, not CPV01", code="bad_value", path="85",
-                         offset=objects[0][2])
+        raise ParseError(
+            f"format indicator is {objects[0][1]!r}, not CPV01",
+            code="bad_value",
+            path="85",
+            offset=objects[0][2],
+        )
     fields: CpmFields = {"85": FORMAT_INDICATOR.hex().upper()}
     app_tags: set[str] = set()
     apps = 0
@@ -65,8 +73,9 @@ def parse_cpm(text: str, *, strict: bool = False) -> tuple[CpmFields, tuple[str,
         if tag == "61":
             apps += 1
             if apps > 2:
-                raise ParseError("more than two application templates", code="duplicate_id", path="61",
-                                 offset=offset)
+                raise ParseError(
+                    "more than two application templates", code="duplicate_id", path="61", offset=offset
+                )
             key = "61" if apps == 1 else "61#2"
             fields[key] = _template(value, offset, key, app_tags, 1)
             app = fields[key]

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from typing import Protocol
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Protocol
 
 from .crc import crc16_hex
 from .currency import currency, format_minor, to_minor
@@ -24,20 +24,41 @@ Fields = dict[str, "str | Fields"]
 
 # QRCPS-MPM §4.5 table 4.1 / §5: names of the root objects.
 ROOT_NAMES: dict[str, str] = {
-    "00": "Payload Format Indicator", "01": "Point of Initiation Method",
-    "52": "Merchant Category Code", "53": "Transaction Currency", "54": "Transaction Amount",
-    "55": "Tip or Convenience Indicator", "56": "Convenience Fee Fixed", "57": "Convenience Fee Percentage",
-    "58": "Country Code", "59": "Merchant Name", "60": "Merchant City", "61": "Postal Code",
-    "62": "Additional Data Field Template", "63": "CRC", "64": "Merchant Information—Language Template",
+    "00": "Payload Format Indicator",
+    "01": "Point of Initiation Method",
+    "52": "Merchant Category Code",
+    "53": "Transaction Currency",
+    "54": "Transaction Amount",
+    "55": "Tip or Convenience Indicator",
+    "56": "Convenience Fee Fixed",
+    "57": "Convenience Fee Percentage",
+    "58": "Country Code",
+    "59": "Merchant Name",
+    "60": "Merchant City",
+    "61": "Postal Code",
+    "62": "Additional Data Field Template",
+    "63": "CRC",
+    "64": "Merchant Information—Language Template",
 }
 # QRCPS-MPM §4.8 table 4.3: Additional Data Field Template sub-IDs.
 ADDITIONAL_NAMES: dict[str, str] = {
-    "01": "Bill Number", "02": "Mobile Number", "03": "Store Label", "04": "Loyalty Number",
-    "05": "Reference Label", "06": "Customer Label", "07": "Terminal Label", "08": "Purpose of Transaction",
-    "09": "Additional Consumer Data Request", "10": "Merchant Tax ID", "11": "Merchant Channel",
+    "01": "Bill Number",
+    "02": "Mobile Number",
+    "03": "Store Label",
+    "04": "Loyalty Number",
+    "05": "Reference Label",
+    "06": "Customer Label",
+    "07": "Terminal Label",
+    "08": "Purpose of Transaction",
+    "09": "Additional Consumer Data Request",
+    "10": "Merchant Tax ID",
+    "11": "Merchant Channel",
 }
-LANGUAGE_NAMES = {"00": "Language Preference", "01": "Merchant Name—Alternate Language",
-                  "02": "Merchant City—Alternate Language"}
+LANGUAGE_NAMES = {
+    "00": "Language Preference",
+    "01": "Merchant Name—Alternate Language",
+    "02": "Merchant City—Alternate Language",
+}
 
 
 def field_name(path: str) -> str:
@@ -108,10 +129,13 @@ def parse_mpm(text: str, *, strict: bool = False) -> MPMResult:
     crc_offset = None
     for index, (obj_id, value, offset) in enumerate(objects):
         if crc_offset is not None:
-            raise ParseError("the CRC (ID 63) is not the last object", code="bad_order", path="63",
-                             offset=crc_offset)
+            raise ParseError(
+                "the CRC (ID 63) is not the last object", code="bad_order", path="63", offset=crc_offset
+            )
         if obj_id in fields:
-            raise ParseError(f"ID {obj_id} appears twice", code="duplicate_id", path=obj_id, offset=offset - 4)
+            raise ParseError(
+                f"ID {obj_id} appears twice", code="duplicate_id", path=obj_id, offset=offset - 4
+            )
         if obj_id == "63":
             crc_offset = offset - 4
             _check_crc(text, value, offset, bend)
@@ -120,7 +144,9 @@ def parse_mpm(text: str, *, strict: bool = False) -> MPMResult:
                 bend("payload format indicator 00 is not first", "bad_order", "00", offset - 4)
             else:
                 bend("payload format indicator 00 is missing", "missing_field", "00", 0)
-        fields[obj_id] = _parse_template(obj_id, value, offset, strict, warnings) if is_template(obj_id) else value
+        fields[obj_id] = (
+            _parse_template(obj_id, value, offset, strict, warnings) if is_template(obj_id) else value
+        )
     if crc_offset is None:
         bend("no CRC (ID 63)", "missing_field", "63")
     scheme = detect_scheme(fields)
@@ -158,14 +184,20 @@ def _parse_template(obj_id: str, value: str, offset: int, strict: bool, warnings
     for sub_id, sub_value, sub_offset in read_emv_objects(value, base=offset, path=obj_id):
         path = f"{obj_id}.{sub_id}"
         if sub_id in sub_fields:
-            raise ParseError(f"ID {path} appears twice", code="duplicate_id", path=path, offset=sub_offset - 4)
+            raise ParseError(
+                f"ID {path} appears twice", code="duplicate_id", path=path, offset=sub_offset - 4
+            )
         # §4.8: sub-IDs 50–99 of the additional data template are payment-system templates of their own.
         if obj_id == "62" and sub_id >= "50":
             nested: Fields = {}
             for n_id, n_value, n_offset in read_emv_objects(sub_value, base=sub_offset, path=path):
                 if n_id in nested:
-                    raise ParseError(f"ID {path}.{n_id} appears twice", code="duplicate_id",
-                                     path=f"{path}.{n_id}", offset=n_offset - 4)
+                    raise ParseError(
+                        f"ID {path}.{n_id} appears twice",
+                        code="duplicate_id",
+                        path=f"{path}.{n_id}",
+                        offset=n_offset - 4,
+                    )
                 nested[n_id] = n_value
             sub_fields[sub_id] = nested
         else:
@@ -189,10 +221,11 @@ def _check_values(fields: Fields, bend: _Bend, relaxed: tuple[str, ...]) -> None
     if "01" in fields and fields["01"] not in ("11", "12"):
         bend("point of initiation must be 11 (static) or 12 (dynamic)", "bad_value", "01")
     amount = fields.get("54")
-    if amount is not None:
-        # Money is never guessed at: "1,00" or "1.2.3" is refused in every mode.
-        if not isinstance(amount, str) or not _AMOUNT.match(amount) or len(amount) > 13:
-            raise ParseError(f"transaction amount {amount!r} is not a decimal number", code="bad_value", path="54")
+    # Money is never guessed at: "1,00" or "1.2.3" is refused in every mode.
+    if amount is not None and (not isinstance(amount, str) or not _AMOUNT.match(amount) or len(amount) > 13):
+        raise ParseError(
+            f"transaction amount {amount!r} is not a decimal number", code="bad_value", path="54"
+        )
     mcc = fields.get("52")
     if mcc is not None and not (isinstance(mcc, str) and len(mcc) == 4 and mcc.isdigit()):
         bend("merchant category code must be four digits", "bad_value", "52")
@@ -233,8 +266,9 @@ def encode_fields(fields: Mapping[str, object], path: str = "") -> str:
         elif isinstance(value, str):
             parts.append(encode_object(obj_id, value))
         else:
-            raise ParseError(f"value of {path}{obj_id} must be str or a template", code="bad_value",
-                             path=f"{path}{obj_id}")
+            raise ParseError(
+                f"value of {path}{obj_id} must be str or a template", code="bad_value", path=f"{path}{obj_id}"
+            )
     return "".join(parts)
 
 
@@ -278,7 +312,9 @@ class MerchantPresented:
             minor = to_minor(self.amount, cur.numeric)
             object.__setattr__(self, "amount", format_minor(minor, cur.numeric))
         if not self.accounts or not all(2 <= int(k) <= 51 for k in self.accounts):
-            raise ParseError("at least one merchant account (IDs 02–51) is required", code="missing_field", path="26")
+            raise ParseError(
+                "at least one merchant account (IDs 02–51) is required", code="missing_field", path="26"
+            )
         if not all(80 <= int(k) <= 99 for k in self.unreserved):
             raise ParseError("unreserved templates use IDs 80–99", code="bad_value", path="80")
         # Validate by building and strictly re-parsing: one set of rules, not two.
@@ -290,8 +326,13 @@ class MerchantPresented:
         out: Fields = {"00": "01", "01": "12" if dynamic else "11"}
         for k, v in self.accounts.items():
             out[k] = dict(v) if isinstance(v, Mapping) else v
-        out |= {"52": self.mcc, "53": self.currency, "58": self.country_code.upper(),
-                "59": self.merchant_name, "60": self.merchant_city}
+        out |= {
+            "52": self.mcc,
+            "53": self.currency,
+            "58": self.country_code.upper(),
+            "59": self.merchant_name,
+            "60": self.merchant_city,
+        }
         if self.amount is not None:
             out["54"] = str(self.amount)
         if self.tip_indicator is not None:

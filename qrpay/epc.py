@@ -9,8 +9,20 @@ from .errors import ParseError
 from .iban import is_valid_iban
 
 _AMOUNT = re.compile(r"^EUR(\d{1,9}(?:\.\d{1,2})?)$")
-NAMES = ("service_tag", "version", "charset", "identification", "bic", "name", "iban", "amount", "purpose",
-         "reference", "text", "information")
+NAMES = (
+    "service_tag",
+    "version",
+    "charset",
+    "identification",
+    "bic",
+    "name",
+    "iban",
+    "amount",
+    "purpose",
+    "reference",
+    "text",
+    "information",
+)
 
 
 def looks_like_epc(text: str) -> bool:
@@ -52,7 +64,9 @@ def parse_epc(text: str, *, strict: bool = False) -> tuple[dict[str, str], tuple
     if amount:
         match = _AMOUNT.match(amount)
         if not match:
-            raise ParseError(f"amount {amount!r} is not EUR0.01–EUR999999999.99", code="bad_value", path="amount")
+            raise ParseError(
+                f"amount {amount!r} is not EUR0.01–EUR999999999.99", code="bad_value", path="amount"
+            )
         whole, _, cents = match.group(1).partition(".")
         fields["currency"], fields["amount"] = "EUR", f"{whole}.{cents:0<2}"
     if raw.get("reference") and raw.get("text"):

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import hashlib
 import hmac
 import secrets
 from datetime import datetime
@@ -38,7 +37,11 @@ def time_step(now: datetime | None = None, step: int = TOTP_STEP_SECONDS) -> int
 
 
 def totp(
-    secret: bytes, *, now: datetime | None = None, step: int = TOTP_STEP_SECONDS, digits: int = 6,
+    secret: bytes,
+    *,
+    now: datetime | None = None,
+    step: int = TOTP_STEP_SECONDS,
+    digits: int = 6,
     digest: str = "sha1",
 ) -> str:
     """The RFC 6238 TOTP value at ``now``."""
@@ -46,7 +49,12 @@ def totp(
 
 
 def verify_totp(
-    secret: bytes, code: str, *, now: datetime | None = None, window: int = 1, step: int = TOTP_STEP_SECONDS,
+    secret: bytes,
+    code: str,
+    *,
+    now: datetime | None = None,
+    window: int = 1,
+    step: int = TOTP_STEP_SECONDS,
     digits: int = 6,
 ) -> int:
     """Check ``code`` against the steps ``now ± window`` and return the matching counter.

@@ -75,13 +75,18 @@ def generate_payment_code(secret: bytes, token: str, *, now: datetime | None = N
     mac = _mac(secret, token, step)
     otp = dynamic_truncate(mac) % 10**8
     app = (
-        ber_encode("4F", bytes.fromhex(AID)) + ber_encode("50", b"QRPAY")
-        + ber_encode("9F36", (step % 65536).to_bytes(2, "big")) + ber_encode("9F26", mac[:8])
+        ber_encode("4F", bytes.fromhex(AID))
+        + ber_encode("50", b"QRPAY")
+        + ber_encode("9F36", (step % 65536).to_bytes(2, "big"))
+        + ber_encode("9F26", mac[:8])
         + ber_encode("9F10", b"\x01" + bytes.fromhex(token) + step.to_bytes(4, "big"))
     )
     cpm = base64.b64encode(ber_encode("85", b"CPV01") + ber_encode("61", app)).decode("ascii")
     return PaymentCode(
-        token=token, step=step, cpm=cpm, numeric=f"{NUMERIC_PREFIX}{token}{otp:08d}",
+        token=token,
+        step=step,
+        cpm=cpm,
+        numeric=f"{NUMERIC_PREFIX}{token}{otp:08d}",
         expires_at=clock.from_unix((step + 2) * STEP_SECONDS),
     )
 
@@ -138,5 +143,7 @@ def verify_payment_code(text: str, secret: bytes, *, now: datetime | None = None
     if not hmac.compare_digest(expected.encode(), text.strip().encode()):
         raise SignatureError("payment code cryptogram does not verify")
     if not current - window <= claim.step <= current + 1:
-        raise ExpiredError("payment code expired", expired_at=clock.from_unix((claim.step + 2) * STEP_SECONDS))
+        raise ExpiredError(
+            "payment code expired", expired_at=clock.from_unix((claim.step + 2) * STEP_SECONDS)
+        )
     return claim.step

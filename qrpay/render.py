@@ -24,8 +24,9 @@ LOGO_AREA = 0.2  # fraction of the symbol's width a logo may cover at level H
 def make(text: str, *, error: str = "M") -> Any:
     """Encode ``text`` into a segno QR code (the matrix the writers below draw)."""
     if error.upper() not in ERROR_LEVELS:
-        raise ParseError(f"error correction level must be one of {', '.join(ERROR_LEVELS)}", code="bad_value",
-                         path="error")
+        raise ParseError(
+            f"error correction level must be one of {', '.join(ERROR_LEVELS)}", code="bad_value", path="error"
+        )
     if not text:
         raise ParseError("nothing to encode", code="bad_value")
     options: dict[str, Any] = {"error": error.lower(), "micro": False, "boost_error": False}
@@ -37,8 +38,14 @@ def make(text: str, *, error: str = "M") -> Any:
         raise ParseError("text is too long for a QR code at this error level", code="bad_length") from None
 
 
-def to_png(text: str, *, error: str = "M", scale: int = 8, border: int = QUIET_ZONE,
-           logo: str | Path | bytes | None = None) -> bytes:
+def to_png(
+    text: str,
+    *,
+    error: str = "M",
+    scale: int = 8,
+    border: int = QUIET_ZONE,
+    logo: str | Path | bytes | None = None,
+) -> bytes:
     """PNG bytes of ``text``; with ``logo`` (a path or image bytes), a centre logo at error level H."""
     if logo is not None:
         return _png_with_logo(text, logo, scale=scale, border=border)
@@ -47,7 +54,9 @@ def to_png(text: str, *, error: str = "M", scale: int = 8, border: int = QUIET_Z
     return buffer.getvalue()
 
 
-def to_svg(text: str, *, error: str = "M", scale: int = 8, border: int = QUIET_ZONE, title: str | None = None) -> str:
+def to_svg(
+    text: str, *, error: str = "M", scale: int = 8, border: int = QUIET_ZONE, title: str | None = None
+) -> str:
     """A standalone SVG document of ``text``."""
     buffer = io.BytesIO()
     options: dict[str, Any] = {"kind": "svg", "scale": scale, "border": border, "xmldecl": False}
@@ -89,8 +98,8 @@ def to_data_uri(text: str, *, kind: str = "png", error: str = "M", scale: int = 
 
 def _png_with_logo(text: str, logo: str | Path | bytes, *, scale: int, border: int) -> bytes:
     try:
-        import qrcode  # noqa: PLC0415  (optional extra)
-        from PIL import Image  # noqa: PLC0415
+        import qrcode
+        from PIL import Image
     except ImportError:
         raise BackendUnavailable("a centre logo needs the logo extra: pip install 'qrpay[logo]'") from None
     qr = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_H, box_size=scale, border=border)

@@ -10,21 +10,21 @@ from collections.abc import Mapping
 
 # GUID prefix (upper case) → scheme, from each scheme's published specification.
 _GUIDS: tuple[tuple[str, str], ...] = (
-    ("BR.GOV.BCB.PIX", "pix"),               # BCB, Manual de Padrões para Iniciação do Pix §4
-    ("A000000677010111", "promptpay"),       # Thai QR Payment standard: PromptPay credit transfer
-    ("A000000677010112", "promptpay"),       # … bill payment
+    ("BR.GOV.BCB.PIX", "pix"),  # BCB, Manual de Padrões para Iniciação do Pix §4
+    ("A000000677010111", "promptpay"),  # Thai QR Payment standard: PromptPay credit transfer
+    ("A000000677010112", "promptpay"),  # … bill payment
     ("A000000677010113", "promptpay"),
-    ("A000000677010114", "promptpay"),       # … e-wallet
-    ("SG.PAYNOW", "sgqr"),                   # ABS PayNow QR
-    ("SG.SGQR", "sgqr"),                     # SGQR specification, ID 51
+    ("A000000677010114", "promptpay"),  # … e-wallet
+    ("SG.PAYNOW", "sgqr"),  # ABS PayNow QR
+    ("SG.SGQR", "sgqr"),  # SGQR specification, ID 51
     ("SG.COM.NETS", "sgqr"),
-    ("ID.CO.QRIS", "qris"),                  # Bank Indonesia QRIS
-    ("A000000727", "vietqr"),                # NAPAS VietQR
-    ("A0000006150001", "duitnow"),           # PayNet DuitNow QR
+    ("ID.CO.QRIS", "qris"),  # Bank Indonesia QRIS
+    ("A000000727", "vietqr"),  # NAPAS VietQR
+    ("A0000006150001", "duitnow"),  # PayNet DuitNow QR
     ("MY.COM.PAYNET", "duitnow"),
-    ("HK.COM.HKICL", "fps"),                 # HKICL FPS QR
-    ("A000000333", "unionpay"),              # UnionPay International RID
-    ("A000000524", "bharatqr"),              # NPCI RID (RuPay / UPI inside BharatQR)
+    ("HK.COM.HKICL", "fps"),  # HKICL FPS QR
+    ("A000000333", "unionpay"),  # UnionPay International RID
+    ("A000000524", "bharatqr"),  # NPCI RID (RuPay / UPI inside BharatQR)
     ("IO.QRPAY", "qrpay"),
 )
 # Mandatory MPM IDs a scheme's profile lets a code omit.

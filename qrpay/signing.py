@@ -56,7 +56,9 @@ class _PurposeSigner:
     """
 
     def __init__(self, secret: bytes, purpose: str) -> None:
-        signer = Signer(secret, salt=f"qrpay.{purpose}.v1", key_derivation="hmac", digest_method=hashlib.sha256)
+        signer = Signer(
+            secret, salt=f"qrpay.{purpose}.v1", key_derivation="hmac", digest_method=hashlib.sha256
+        )
         self._algorithm = signer.algorithm
         self._key = signer.derive_key()
 
@@ -164,7 +166,9 @@ class KeyRing:
         Layout: ``<base64url(JSON)>.<key id>.<signature>``; the JSON holds the payload as ``p`` and the expiry
         as ``e`` (unix seconds), so both are signed.
         """
-        body = json.dumps({"p": payload, "e": clock.to_unix(expires_at)}, separators=(",", ":"), sort_keys=True)
+        body = json.dumps(
+            {"p": payload, "e": clock.to_unix(expires_at)}, separators=(",", ":"), sort_keys=True
+        )
         encoded = base64.urlsafe_b64encode(body.encode()).decode().rstrip("=")
         key_id = self.current_key_id
         signed = f"{encoded}.{key_id}".encode()

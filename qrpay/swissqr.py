@@ -8,7 +8,15 @@ from decimal import Decimal
 from .errors import ParseError
 from .iban import is_valid_iban
 
-ADDRESS_KEYS = ("address_type", "name", "street_or_line1", "building_or_line2", "postal_code", "town", "country")
+ADDRESS_KEYS = (
+    "address_type",
+    "name",
+    "street_or_line1",
+    "building_or_line2",
+    "postal_code",
+    "town",
+    "country",
+)
 
 
 def looks_like_swiss(text: str) -> bool:
@@ -51,8 +59,13 @@ def parse_swiss(text: str, *, strict: bool = False) -> tuple[dict[str, object], 
     iban = lines[3]
     if not (iban[:2] in ("CH", "LI") and is_valid_iban(iban)):
         raise ParseError("account must be a valid CH/LI IBAN", code="bad_value", path="iban")
-    fields: dict[str, object] = {"qr_type": "SPC", "version": lines[1], "coding": lines[2], "iban": iban,
-                                 "creditor": _address(lines[4:11])}
+    fields: dict[str, object] = {
+        "qr_type": "SPC",
+        "version": lines[1],
+        "coding": lines[2],
+        "iban": iban,
+        "creditor": _address(lines[4:11]),
+    }
     if any(lines[11:18]):
         fields["ultimate_creditor"] = _address(lines[11:18])
     amount, ccy = lines[18], lines[19]
@@ -78,15 +91,17 @@ def parse_swiss(text: str, *, strict: bool = False) -> tuple[dict[str, object], 
         if value:
             fields[key] = value
     extras = lines[31:]
-    for key, value in zip(("billing_information", "alternative_scheme_1", "alternative_scheme_2"), extras,
-                          strict=False):
+    for key, value in zip(
+        ("billing_information", "alternative_scheme_1", "alternative_scheme_2"), extras, strict=False
+    ):
         if value:
             fields[key] = value
     creditor = fields["creditor"]
     assert isinstance(creditor, dict)
     if creditor.get("address_type") not in ("S", "K") or "name" not in creditor:
         if strict:
-            raise ParseError("creditor needs an address type S/K and a name", code="missing_field",
-                             path="creditor.name")
+            raise ParseError(
+                "creditor needs an address type S/K and a name", code="missing_field", path="creditor.name"
+            )
         warnings.append("creditor: address type or name missing")
     return fields, tuple(warnings)

@@ -16,28 +16,38 @@ def read_emv_objects(text: str, *, base: int = 0, path: str = "") -> list[tuple[
     where = f"{path}." if path else ""
     while pos < end:
         if end - pos < 4:
-            raise ParseError("data ends inside an object header", code="truncated", path=path, offset=base + pos)
+            raise ParseError(
+                "data ends inside an object header", code="truncated", path=path, offset=base + pos
+            )
         obj_id, length_text = text[pos : pos + 2], text[pos + 2 : pos + 4]
         if not (obj_id.isdigit() and obj_id.isascii()):
-            raise ParseError(f"ID {obj_id!r} is not two digits", code="bad_value", path=path, offset=base + pos)
+            raise ParseError(
+                f"ID {obj_id!r} is not two digits", code="bad_value", path=path, offset=base + pos
+            )
         if not (length_text.isdigit() and length_text.isascii()):
             raise ParseError(
                 f"length {length_text!r} of {where}{obj_id} is not two digits",
-                code="bad_length", path=f"{where}{obj_id}", offset=base + pos + 2,
+                code="bad_length",
+                path=f"{where}{obj_id}",
+                offset=base + pos + 2,
             )
         length = int(length_text)
         start = pos + 4
         if start + length > end:
             raise ParseError(
                 f"{where}{obj_id} claims {length} characters but only {end - start} remain",
-                code="length_overrun", path=f"{where}{obj_id}", offset=base + pos + 2,
+                code="length_overrun",
+                path=f"{where}{obj_id}",
+                offset=base + pos + 2,
             )
         objects.append((obj_id, text[start : start + length], base + start))
         pos = start + length
     return objects
 
 
-def read_ber_tlv(data: bytes, *, base: int = 0, path: str = "", depth: int = 0) -> list[tuple[str, bytes, int, bool]]:
+def read_ber_tlv(
+    data: bytes, *, base: int = 0, path: str = "", depth: int = 0
+) -> list[tuple[str, bytes, int, bool]]:
     """Split BER-TLV ``data`` into ``(tag_hex, value, offset, constructed)`` tuples.
 
     Tags may span several bytes (low five bits all set, then continuation bytes with bit 8 set); lengths may be
@@ -58,34 +68,48 @@ def read_ber_tlv(data: bytes, *, base: int = 0, path: str = "", depth: int = 0) 
         if first & 0x1F == 0x1F:
             while True:
                 if pos >= end:
-                    raise ParseError("data ends inside a tag", code="truncated", path=path, offset=base + tag_start)
+                    raise ParseError(
+                        "data ends inside a tag", code="truncated", path=path, offset=base + tag_start
+                    )
                 more = data[pos] & 0x80
                 pos += 1
                 if not more:
                     break
                 if pos - tag_start > 4:
-                    raise ParseError("tag longer than 4 bytes", code="bad_value", path=path, offset=base + tag_start)
+                    raise ParseError(
+                        "tag longer than 4 bytes", code="bad_value", path=path, offset=base + tag_start
+                    )
         tag = data[tag_start:pos].hex().upper()
         if pos >= end:
-            raise ParseError(f"{where}{tag} has no length", code="truncated", path=f"{where}{tag}", offset=base + pos)
+            raise ParseError(
+                f"{where}{tag} has no length", code="truncated", path=f"{where}{tag}", offset=base + pos
+            )
         length = data[pos]
         pos += 1
         if length & 0x80:
             count = length & 0x7F
             if count == 0 or count > 3:
                 raise ParseError(
-                    f"{where}{tag} has an unsupported length form", code="bad_length",
-                    path=f"{where}{tag}", offset=base + pos - 1,
+                    f"{where}{tag} has an unsupported length form",
+                    code="bad_length",
+                    path=f"{where}{tag}",
+                    offset=base + pos - 1,
                 )
             if pos + count > end:
-                raise ParseError(f"{where}{tag} length is cut off", code="truncated", path=f"{where}{tag}",
-                                 offset=base + pos)
+                raise ParseError(
+                    f"{where}{tag} length is cut off",
+                    code="truncated",
+                    path=f"{where}{tag}",
+                    offset=base + pos,
+                )
             length = int.from_bytes(data[pos : pos + count], "big")
             pos += count
         if pos + length > end:
             raise ParseError(
                 f"{where}{tag} claims {length} bytes but only {end - pos} remain",
-                code="length_overrun", path=f"{where}{tag}", offset=base + pos,
+                code="length_overrun",
+                path=f"{where}{tag}",
+                offset=base + pos,
             )
         out.append((tag, data[pos : pos + length], base + pos, bool(first & 0x20)))
         pos += length

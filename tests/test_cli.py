@@ -6,9 +6,9 @@ import subprocess
 import sys
 
 import pytest
+from qrpay.cli.main import main
 
 from qrpay import parse
-from qrpay.cli.main import main
 
 
 @pytest.fixture
@@ -18,8 +18,26 @@ def ring_text(capsys):
 
 
 def test_make_order_then_inspect_verifies(ring_text, capsys):
-    assert main(["make", "order", "--keys", ring_text, "--name", "Tea", "--city", "Hangzhou", "--amount", "12.5",
-                 "--reference", "ord1", "-q"]) == 0
+    assert (
+        main(
+            [
+                "make",
+                "order",
+                "--keys",
+                ring_text,
+                "--name",
+                "Tea",
+                "--city",
+                "Hangzhou",
+                "--amount",
+                "12.5",
+                "--reference",
+                "ord1",
+                "-q",
+            ]
+        )
+        == 0
+    )
     payload = capsys.readouterr().out.strip()
     assert parse(payload, strict=True).get("54") == "12.50"
     assert main(["inspect", "--keys", ring_text, payload]) == 0
@@ -28,8 +46,23 @@ def test_make_order_then_inspect_verifies(ring_text, capsys):
 
 
 def test_inspect_reports_a_bad_signature_with_exit_3(ring_text, capsys):
-    main(["make", "order", "--keys", ring_text, "--name", "Tea", "--city", "H", "--amount", "1", "--reference",
-          "r", "-q"])
+    main(
+        [
+            "make",
+            "order",
+            "--keys",
+            ring_text,
+            "--name",
+            "Tea",
+            "--city",
+            "H",
+            "--amount",
+            "1",
+            "--reference",
+            "r",
+            "-q",
+        ]
+    )
     payload = capsys.readouterr().out.strip()
     assert main(["keys", "generate"]) == 0
     other = capsys.readouterr().out.strip()
@@ -61,9 +94,30 @@ def test_inspect_json_error(capsys):
 @pytest.mark.parametrize("suffix", [".png", ".svg", ".txt"])
 def test_make_emv_writes_files(tmp_path, suffix, capsys):
     out = tmp_path / f"code{suffix}"
-    assert main(["make", "emv", "--name", "Padaria", "--city", "Sao Paulo", "--country", "BR", "--currency", "BRL",
-                 "--account", "26:00=br.gov.bcb.pix,01=padaria@example.com", "--amount", "9.90", "-o", str(out),
-                 "-q"]) == 0
+    assert (
+        main(
+            [
+                "make",
+                "emv",
+                "--name",
+                "Padaria",
+                "--city",
+                "Sao Paulo",
+                "--country",
+                "BR",
+                "--currency",
+                "BRL",
+                "--account",
+                "26:00=br.gov.bcb.pix,01=padaria@example.com",
+                "--amount",
+                "9.90",
+                "-o",
+                str(out),
+                "-q",
+            ]
+        )
+        == 0
+    )
     payload = capsys.readouterr().out.strip()
     assert parse(payload, strict=True).scheme == "pix"
     assert out.stat().st_size > 100
@@ -72,8 +126,24 @@ def test_make_emv_writes_files(tmp_path, suffix, capsys):
 def test_make_upi_and_epc(capsys):
     assert main(["make", "upi", "--pa", "shop@bank", "--pn", "Shop One", "--am", "10.00", "-q"]) == 0
     assert parse(capsys.readouterr().out.strip()).get("pn") == "Shop One"
-    assert main(["make", "epc", "--name", "Red Cross", "--iban", "BE68 5390 0754 7034", "--bic", "BPOTBEB1",
-                 "--amount", "10", "-q"]) == 0
+    assert (
+        main(
+            [
+                "make",
+                "epc",
+                "--name",
+                "Red Cross",
+                "--iban",
+                "BE68 5390 0754 7034",
+                "--bic",
+                "BPOTBEB1",
+                "--amount",
+                "10",
+                "-q",
+            ]
+        )
+        == 0
+    )
     code = parse(capsys.readouterr().out.rstrip("\n"), strict=True)
     assert (code.format, code.get("amount")) == ("epc-sct", "10.00")
 
@@ -85,7 +155,9 @@ def test_make_order_without_keys_is_a_usage_error(monkeypatch, capsys):
 
 
 def test_make_refuses_a_bad_amount(capsys):
-    assert main(["make", "emv", "--name", "A", "--city", "B", "--account", "26:00=x", "--amount", "1,50"]) == 2
+    assert (
+        main(["make", "emv", "--name", "A", "--city", "B", "--account", "26:00=x", "--amount", "1,50"]) == 2
+    )
     assert "amount" in capsys.readouterr().err
 
 

@@ -5,8 +5,19 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from qrpay import (
-    ExpiredError, KeyRing, OrderCode, SignatureError, SigningKey, UnknownKeyError, WithdrawalCode,
-    WrongPurposeError, issue_order_code, issue_withdrawal_code, parse, verify_code, verify_order_code,
+    ExpiredError,
+    KeyRing,
+    OrderCode,
+    SignatureError,
+    SigningKey,
+    UnknownKeyError,
+    WithdrawalCode,
+    WrongPurposeError,
+    issue_order_code,
+    issue_withdrawal_code,
+    parse,
+    verify_code,
+    verify_order_code,
     verify_withdrawal_code,
 )
 from qrpay.crc import crc16_hex
@@ -29,8 +40,17 @@ GOLDEN_WITHDRAWAL = (
 
 
 def order(**overrides):
-    args = dict(order_ref="ord_7Hq2", merchant_name="Lotus Tea House", merchant_city="Hangzhou", country_code="CN",
-                mcc="5814", currency="CNY", amount_minor=12850, expires_at=NOW + timedelta(minutes=5), now=NOW)
+    args = dict(
+        order_ref="ord_7Hq2",
+        merchant_name="Lotus Tea House",
+        merchant_city="Hangzhou",
+        country_code="CN",
+        mcc="5814",
+        currency="CNY",
+        amount_minor=12850,
+        expires_at=NOW + timedelta(minutes=5),
+        now=NOW,
+    )
     args.update(overrides)
     return issue_order_code(RING, **args)
 
@@ -38,14 +58,31 @@ def order(**overrides):
 def test_order_code_golden_vector():
     assert order() == GOLDEN_ORDER
     assert verify_order_code(RING, GOLDEN_ORDER, now=NOW) == OrderCode(
-        order_ref="ord_7Hq2", merchant_name="Lotus Tea House", merchant_city="Hangzhou", country_code="CN",
-        mcc="5814", currency="CNY", amount_minor=12850, expires_at=NOW + timedelta(minutes=5), key_id="k2026a")
+        order_ref="ord_7Hq2",
+        merchant_name="Lotus Tea House",
+        merchant_city="Hangzhou",
+        country_code="CN",
+        mcc="5814",
+        currency="CNY",
+        amount_minor=12850,
+        expires_at=NOW + timedelta(minutes=5),
+        key_id="k2026a",
+    )
 
 
 def test_withdrawal_code_golden_vector():
-    made = issue_withdrawal_code(RING, session_ref="wd_Q81x", atm_id="ATM-0042", atm_label="Bank ATM West Lake",
-                                 city="Hangzhou", country_code="CN", currency="CNY", amount_minor=None,
-                                 expires_at=NOW + timedelta(minutes=2), now=NOW)
+    made = issue_withdrawal_code(
+        RING,
+        session_ref="wd_Q81x",
+        atm_id="ATM-0042",
+        atm_label="Bank ATM West Lake",
+        city="Hangzhou",
+        country_code="CN",
+        currency="CNY",
+        amount_minor=None,
+        expires_at=NOW + timedelta(minutes=2),
+        now=NOW,
+    )
     assert made == GOLDEN_WITHDRAWAL
     verified = verify_code(RING, made, now=NOW)
     assert isinstance(verified, WithdrawalCode)
@@ -55,7 +92,12 @@ def test_withdrawal_code_golden_vector():
 def test_signed_code_stays_a_valid_emv_payload():
     code = parse(GOLDEN_ORDER, strict=True)
     assert (code.format, code.scheme, code.get("54"), code.get("59"), code.get("01")) == (
-        "emv-mpm", "qrpay", "128.50", "Lotus Tea House", "12")
+        "emv-mpm",
+        "qrpay",
+        "128.50",
+        "Lotus Tea House",
+        "12",
+    )
 
 
 def test_tampered_amount_with_recomputed_crc_fails():
@@ -104,9 +146,18 @@ def test_key_rotation_keeps_codes_in_flight_and_retirement_kills_them():
     assert verify_order_code(rotated, GOLDEN_ORDER, now=NOW).key_id == "k2026a"
     new_code = order(expires_at=NOW + timedelta(minutes=5))
     assert new_code == GOLDEN_ORDER  # issued from the old ring
-    fresh = issue_order_code(rotated, order_ref="o2", merchant_name="M", merchant_city="C", country_code="CN",
-                             mcc="5814", currency="CNY", amount_minor=1, expires_at=NOW + timedelta(minutes=1),
-                             now=NOW)
+    fresh = issue_order_code(
+        rotated,
+        order_ref="o2",
+        merchant_name="M",
+        merchant_city="C",
+        country_code="CN",
+        mcc="5814",
+        currency="CNY",
+        amount_minor=1,
+        expires_at=NOW + timedelta(minutes=1),
+        now=NOW,
+    )
     assert verify_order_code(rotated, fresh, now=NOW).key_id == rotated.current_key_id
     retired = rotated.without("k2026a")
     with pytest.raises(UnknownKeyError):
@@ -122,8 +173,16 @@ def test_a_foreign_ring_cannot_verify():
 def test_verify_code_refuses_non_qrpay_emv():
     from qrpay.emv import build
 
-    foreign = build({"26": {"00": "br.gov.bcb.pix", "01": "k"}, "52": "0000", "53": "986", "58": "BR",
-                     "59": "X", "60": "Y"})
+    foreign = build(
+        {
+            "26": {"00": "br.gov.bcb.pix", "01": "k"},
+            "52": "0000",
+            "53": "986",
+            "58": "BR",
+            "59": "X",
+            "60": "Y",
+        }
+    )
     with pytest.raises(SignatureError):
         verify_code(RING, foreign, now=NOW)
 

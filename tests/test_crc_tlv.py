@@ -26,7 +26,12 @@ def test_emv_objects_are_counted_in_characters():
 
 @pytest.mark.parametrize(
     ("text", "code"),
-    [("59", "truncated"), ("5A04abcd", "bad_value"), ("59x4abcd", "bad_length"), ("5905abcd", "length_overrun")],
+    [
+        ("59", "truncated"),
+        ("5A04abcd", "bad_value"),
+        ("59x4abcd", "bad_length"),
+        ("5905abcd", "length_overrun"),
+    ],
 )
 def test_emv_object_faults(text, code):
     with pytest.raises(ParseError) as info:
@@ -44,8 +49,13 @@ def test_ber_multibyte_tag_and_long_length():
 
 @pytest.mark.parametrize(
     ("data", "code"),
-    [(b"\x9f", "truncated"), (b"\x85", "truncated"), (b"\x85\x05CPV", "length_overrun"),
-     (b"\x85\x84\x00\x00\x00\x01", "bad_length"), (b"\x85\x82\x01", "truncated")],
+    [
+        (b"\x9f", "truncated"),
+        (b"\x85", "truncated"),
+        (b"\x85\x05CPV", "length_overrun"),
+        (b"\x85\x84\x00\x00\x00\x01", "bad_length"),
+        (b"\x85\x82\x01", "truncated"),
+    ],
 )
 def test_ber_faults(data, code):
     with pytest.raises(ParseError) as info:

@@ -9,8 +9,16 @@ from qrpay.emv import build, field_name, parse_mpm
 
 
 def pix(**overrides):
-    fields = {"00": "01", "26": {"00": "br.gov.bcb.pix", "01": "fulano@example.com"}, "52": "0000", "53": "986",
-              "58": "BR", "59": "Fulano de Tal", "60": "BRASILIA", "62": {"05": "***"}}
+    fields = {
+        "00": "01",
+        "26": {"00": "br.gov.bcb.pix", "01": "fulano@example.com"},
+        "52": "0000",
+        "53": "986",
+        "58": "BR",
+        "59": "Fulano de Tal",
+        "60": "BRASILIA",
+        "62": {"05": "***"},
+    }
     fields.update(overrides)
     return build(fields)
 
@@ -62,8 +70,9 @@ def test_duplicate_root_id_is_refused():
 
 
 def test_missing_mandatory_field_warns_lenient_and_raises_strict():
-    text = build({"00": "01", "26": {"00": "br.gov.bcb.pix", "01": "k"}, "53": "986", "58": "BR",
-                  "59": "X", "60": "Y"})
+    text = build(
+        {"00": "01", "26": {"00": "br.gov.bcb.pix", "01": "k"}, "53": "986", "58": "BR", "59": "X", "60": "Y"}
+    )
     assert any("52" in w for w in parse(text).warnings)
     with pytest.raises(ParseError) as info:
         parse(text, strict=True)
@@ -71,8 +80,15 @@ def test_missing_mandatory_field_warns_lenient_and_raises_strict():
 
 
 def test_promptpay_profile_relaxes_name_and_city():
-    text = build({"00": "01", "01": "11", "29": {"00": "A000000677010111", "01": "0066812345678"},
-                  "53": "764", "58": "TH"})
+    text = build(
+        {
+            "00": "01",
+            "01": "11",
+            "29": {"00": "A000000677010111", "01": "0066812345678"},
+            "53": "764",
+            "58": "TH",
+        }
+    )
     code = parse(text, strict=True)
     assert code.scheme == "promptpay" and code.warnings == ()
 
@@ -91,9 +107,16 @@ def test_additional_data_payment_system_templates_nest():
 
 
 def test_merchant_presented_builder_validates_and_round_trips():
-    code = MerchantPresented(merchant_name="Café Zürich", merchant_city="Zürich", country_code="ch", mcc="5814",
-                             currency="CHF", accounts={"26": {"00": "com.example.pay", "01": "123"}},
-                             amount=Decimal("12.5"), additional={"05": "R1"})
+    code = MerchantPresented(
+        merchant_name="Café Zürich",
+        merchant_city="Zürich",
+        country_code="ch",
+        mcc="5814",
+        currency="CHF",
+        accounts={"26": {"00": "com.example.pay", "01": "123"}},
+        amount=Decimal("12.5"),
+        additional={"05": "R1"},
+    )
     parsed = parse(code.payload, strict=True)
     assert {k: v for k, v in parsed.fields.items() if k != "63"} == code.fields
     assert parsed.get("54") == "12.50" and parsed.get("01") == "12" and parsed.get("53") == "756"
@@ -101,14 +124,27 @@ def test_merchant_presented_builder_validates_and_round_trips():
 
 def test_builder_refuses_float_amounts():
     with pytest.raises(ParseError):
-        MerchantPresented(merchant_name="A", merchant_city="B", country_code="CN", mcc="5814", currency="CNY",
-                          accounts={"26": {"00": "x"}}, amount=1.5)  # type: ignore[arg-type]
+        MerchantPresented(
+            merchant_name="A",
+            merchant_city="B",
+            country_code="CN",
+            mcc="5814",
+            currency="CNY",
+            accounts={"26": {"00": "x"}},
+            amount=1.5,
+        )  # type: ignore[arg-type]
 
 
 def test_builder_refuses_an_overlong_name():
     with pytest.raises(ParseError) as info:
-        MerchantPresented(merchant_name="N" * 26, merchant_city="B", country_code="CN", mcc="5814",
-                          currency="CNY", accounts={"26": {"00": "x"}})
+        MerchantPresented(
+            merchant_name="N" * 26,
+            merchant_city="B",
+            country_code="CN",
+            mcc="5814",
+            currency="CNY",
+            accounts={"26": {"00": "x"}},
+        )
     assert info.value.path == "59"
 
 

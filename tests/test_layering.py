@@ -6,8 +6,17 @@ import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-FORBIDDEN_IN_LIBRARY = {"flask", "sqlalchemy", "psycopg", "cv2", "gunicorn", "qrpay.server", "qrpay.cli",
-                        "server", "cli"}
+FORBIDDEN_IN_LIBRARY = {
+    "flask",
+    "sqlalchemy",
+    "psycopg",
+    "cv2",
+    "gunicorn",
+    "qrpay.server",
+    "qrpay.cli",
+    "server",
+    "cli",
+}
 
 
 def module_level_imports(path):
@@ -42,7 +51,7 @@ def test_cli_reaches_the_server_only_through_its_front_door():
     offenders = []
     for path in (ROOT / "cli").rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text())):
-            if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("qrpay.server"):
-                if node.module not in allowed:
-                    offenders.append(f"{path.name}: {node.module}")
+            module = node.module if isinstance(node, ast.ImportFrom) else None
+            if module and module.startswith("qrpay.server") and module not in allowed:
+                offenders.append(f"{path.name}: {module}")
     assert offenders == []

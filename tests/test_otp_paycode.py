@@ -13,8 +13,22 @@ RFC_SECRET = b"12345678901234567890"
 
 @pytest.mark.parametrize(
     ("counter", "expected"),  # RFC 4226 Appendix D
-    list(enumerate(["755224", "287082", "359152", "969429", "338314", "254676", "287922", "162583", "399871",
-                    "520489"])),
+    list(
+        enumerate(
+            [
+                "755224",
+                "287082",
+                "359152",
+                "969429",
+                "338314",
+                "254676",
+                "287922",
+                "162583",
+                "399871",
+                "520489",
+            ]
+        )
+    ),
 )
 def test_hotp_rfc4226_appendix_d(counter, expected):
     assert hotp(RFC_SECRET, counter) == expected
@@ -22,8 +36,14 @@ def test_hotp_rfc4226_appendix_d(counter, expected):
 
 @pytest.mark.parametrize(
     ("unix", "expected"),  # RFC 6238 Appendix B, SHA-1, 8 digits
-    [(59, "94287082"), (1111111109, "07081804"), (1111111111, "14050471"), (1234567890, "89005924"),
-     (2000000000, "69279037"), (20000000000, "65353130")],
+    [
+        (59, "94287082"),
+        (1111111109, "07081804"),
+        (1111111111, "14050471"),
+        (1234567890, "89005924"),
+        (2000000000, "69279037"),
+        (20000000000, "65353130"),
+    ],
 )
 def test_totp_rfc6238_appendix_b(unix, expected):
     assert totp(RFC_SECRET, now=datetime.fromtimestamp(unix, UTC), digits=8) == expected

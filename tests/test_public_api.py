@@ -6,12 +6,39 @@ import sys
 import qrpay
 
 PUBLIC = [
-    "BackendUnavailable", "Declined", "DecodeError", "Decoded", "ExpiredError", "Frozen", "InsufficientFunds",
-    "KeyRing", "LimitExceeded", "MerchantPresented", "OrderCode", "ParseError", "ParsedCode", "PaymentCode",
-    "PaymentError", "QRPayError", "ReplayError", "SignatureError", "SigningKey", "UnknownKeyError",
-    "VerificationError", "WithdrawalCode", "WrongPurposeError", "decode", "generate_payment_code",
-    "issue_order_code", "issue_withdrawal_code", "parse", "scan_frames", "verify_code", "verify_order_code",
-    "verify_payment_code", "verify_withdrawal_code",
+    "BackendUnavailable",
+    "Declined",
+    "DecodeError",
+    "Decoded",
+    "ExpiredError",
+    "Frozen",
+    "InsufficientFunds",
+    "KeyRing",
+    "LimitExceeded",
+    "MerchantPresented",
+    "OrderCode",
+    "ParseError",
+    "ParsedCode",
+    "PaymentCode",
+    "PaymentError",
+    "QRPayError",
+    "ReplayError",
+    "SignatureError",
+    "SigningKey",
+    "UnknownKeyError",
+    "VerificationError",
+    "WithdrawalCode",
+    "WrongPurposeError",
+    "decode",
+    "generate_payment_code",
+    "issue_order_code",
+    "issue_withdrawal_code",
+    "parse",
+    "scan_frames",
+    "verify_code",
+    "verify_order_code",
+    "verify_payment_code",
+    "verify_withdrawal_code",
 ]
 
 
@@ -23,10 +50,15 @@ def test_all_is_pinned_and_sorted():
 
 
 def test_every_error_has_a_stable_code_and_one_root():
-    errors = [getattr(qrpay, n) for n in PUBLIC if isinstance(getattr(qrpay, n), type)
-              and issubclass(getattr(qrpay, n), Exception)]
+    errors = [
+        getattr(qrpay, n)
+        for n in PUBLIC
+        if isinstance(getattr(qrpay, n), type) and issubclass(getattr(qrpay, n), Exception)
+    ]
     assert all(issubclass(e, qrpay.QRPayError) for e in errors)
-    codes = [e.code for e in errors if e not in (qrpay.QRPayError, qrpay.VerificationError, qrpay.PaymentError)]
+    codes = [
+        e.code for e in errors if e not in (qrpay.QRPayError, qrpay.VerificationError, qrpay.PaymentError)
+    ]
     assert all(isinstance(c, str) and c for c in codes)
     assert issubclass(qrpay.ParseError, ValueError)
 
@@ -37,5 +69,7 @@ def test_import_does_not_load_heavy_or_server_modules():
         "bad = [m for m in ('cv2', 'numpy', 'PIL', 'zxingcpp', 'pyzbar', 'flask', 'sqlalchemy', 'qrpay.server',"
         " 'qrpay.cli') if m in sys.modules]; print(','.join(bad))"
     )
-    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout.strip()
+    out = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    ).stdout.strip()
     assert out == ""

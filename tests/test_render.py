@@ -4,13 +4,12 @@ import io
 
 import pytest
 
-from qrpay import ParseError, decode
-from qrpay import render
+from qrpay import ParseError, decode, render
 
 pytest.importorskip("zxingcpp")
 PIL = pytest.importorskip("PIL.Image")
 
-PAYLOAD = "00020101021126310014br.gov.bcb.pix0109abc@x.com52040000530315654041.505802CN5901X6001Y6304B346"
+PAYLOAD = "00020101021226310014br.gov.bcb.pix0109abc@x.com52040000530315654041.505802CN5901X6001Y6304B346"
 
 
 @pytest.mark.parametrize("level", ["L", "M", "Q", "H"])
@@ -21,7 +20,7 @@ def test_png_round_trips_at_every_level(level):
 
 
 def test_utf8_text_gets_eci_and_reads_back_byte_exact():
-    text = "0002010102115915Café 上海 Zürich"
+    text = "Café 上海 Zürich — merchant note"
     assert render.make(text).designator  # a real symbol
     assert [d.text for d in decode(render.to_png(text))] == [text]
 
@@ -50,9 +49,17 @@ def test_data_uris():
 
 
 def test_logo_forces_level_h_and_still_reads():
-    logo = render.to_png("LOGO", scale=4)
-    png = render.to_png(PAYLOAD, logo=logo)
-    assert PAYLOAD in [d.text for d in decode(png)]
+    from PIL import ImageDraw
+
+    mark = PIL.new("RGBA", (120, 120), (200, 30, 40, 255))
+    ImageDraw.Draw(mark).ellipse((20, 20, 100, 100), fill=(255, 255, 255, 255))
+    buffer = io.BytesIO()
+    mark.save(buffer, format="PNG")
+    png = render.to_png(PAYLOAD, logo=buffer.getvalue())
+    assert [d.text for d in decode(png)] == [PAYLOAD]
+    image = PIL.open(io.BytesIO(png)).convert("RGB")
+    red = sum(n for n, (r, g, _) in image.getcolors(maxcolors=1 << 16) if r > 150 and g < 100)
+    assert red > 1000  # the logo is really there, over the modules
 
 
 @pytest.mark.parametrize(("kwargs", "code"), [({"error": "X"}, "bad_value"), ({"kind": "gif"}, "bad_value")])

@@ -33,8 +33,12 @@ def demo_server(tmp_path):
     env = clean_env(tmp_path)
     log = tmp_path / "serve.log"
     with log.open("w") as sink:  # a file, not a pipe: a chatty server must never block on a full pipe
-        proc = subprocess.Popen([QRPAY, "serve", "--demo", "--port", str(port), "--workers", "1"], env=env,
-                                stdout=sink, stderr=subprocess.STDOUT)
+        proc = subprocess.Popen(
+            [QRPAY, "serve", "--demo", "--port", str(port), "--workers", "1"],
+            env=env,
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+        )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -55,8 +59,9 @@ def demo_server(tmp_path):
 
 def test_demo_walks_the_flows(demo_server):
     url, env = demo_server
-    result = subprocess.run([QRPAY, "demo", "--url", url, "--no-codes"], env=env, capture_output=True, text=True,
-                            timeout=120)
+    result = subprocess.run(
+        [QRPAY, "demo", "--url", url, "--no-codes"], env=env, capture_output=True, text=True, timeout=120
+    )
     assert result.returncode == 0, result.stderr
     assert "all flows completed" in result.stdout
     assert "ledger check ok=True" in result.stdout
@@ -67,12 +72,15 @@ def test_demo_walks_the_flows(demo_server):
 
 def test_production_refuses_to_start_without_secrets(tmp_path):
     env = clean_env(tmp_path) | {"QRPAY_ENV": "production"}
-    result = subprocess.run([QRPAY, "serve", "--port", str(free_port())], env=env, capture_output=True, text=True,
-                            timeout=60)
+    result = subprocess.run(
+        [QRPAY, "serve", "--port", str(free_port())], env=env, capture_output=True, text=True, timeout=60
+    )
     assert result.returncode != 0
     assert "QRPAY_ADMIN_TOKEN" in result.stderr and "Traceback" not in result.stderr
 
 
 def test_demo_without_a_server_is_one_line(tmp_path):
-    result = subprocess.run([QRPAY, "demo"], env=clean_env(tmp_path), capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [QRPAY, "demo"], env=clean_env(tmp_path), capture_output=True, text=True, timeout=60
+    )
     assert result.returncode != 0 and result.stderr.count("\n") == 1

@@ -47,7 +47,7 @@ def test_malformed_tokens(token):
 def test_tampered_token():
     ring = KeyRing.generate()
     token = ring.dumps_token("p", {"a": 1}, expires_at=NOW + timedelta(minutes=1))
-    body, kid, sig = token.split(".")
+    _body, kid, sig = token.split(".")
     forged = ring.dumps_token("p", {"a": 2}, expires_at=NOW + timedelta(minutes=1)).split(".")[0]
     with pytest.raises(SignatureError):
         ring.loads_token("p", f"{forged}.{kid}.{sig}", now=NOW)
