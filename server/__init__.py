@@ -16,6 +16,7 @@ from qrpay.clock import utcnow
 
 from . import config as config_module
 from . import errors
+from .config import ConfigError as ConfigError
 from .runtime import Runtime
 from .services.keys import KeyRingSource
 from .sms import make_gateway
@@ -55,3 +56,6 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     if settings["QRPAY_ENV"] == "development":
         app.register_blueprint(dev.bp)  # SPEC §4.2: this route does not exist in production
     return app
+
+
+__all__ = ["ConfigError", "create_app"]
