@@ -34,11 +34,11 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from cryptography.hazmat.primitives import serialization  # noqa: E402
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey  # noqa: E402
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from qrpay.client import transaction_digest, usb_key_message  # noqa: E402
-from qrpay.requestsig import authorization_header  # noqa: E402
+from qrpay.client import transaction_digest, usb_key_message
+from qrpay.requestsig import authorization_header
 
 
 class Connection:
