@@ -27,7 +27,7 @@ def _check_config() -> Any:
     """Build the app once in this process: migrations run and configuration errors surface as one line."""
     try:
         from qrpay.server import create_app
-        from qrpay.server.config import ConfigError
+        from qrpay.server import ConfigError
     except ImportError as exc:
         raise click.ClickException(
             f"the server needs the server extra: pip install 'qrpay[server]' ({exc.name})"
