@@ -1,11 +1,11 @@
 """``Idempotency-Key`` on every POST that creates or moves something (SPEC §4.3).
 
-Scoped to the caller (admin, a terminal, or a payer's mobile + alias). The first request claims the key
-and its
-answer (anything below 500) is stored; a retry with the same body gets that answer again with
-``Idempotent-Replayed: true``; the same key with another body is 422; while the first still runs, 409. A 5xx
-releases the key so the client's retry runs again. A claim left running by a crashed worker can be taken over
-after :data:`STALE_SECONDS`.
+Scoped to the caller (admin, a terminal, or a payer's mobile + alias). The first request claims the key in a
+transaction of its own (so a concurrent retry sees it in flight: 409); the view's writes and its answer
+(anything below 500) then commit together in one unit of work. A retry with the same body gets that answer
+again with ``Idempotent-Replayed: true``; the same key with another body is 422. A 5xx rolls the view back
+and releases the key so the client's retry runs again. A claim left by a crashed worker — whose writes, by
+construction, never committed — can be taken over after :data:`STALE_SECONDS`.
 """
 
 from __future__ import annotations
@@ -74,19 +74,29 @@ def idempotent(view: F) -> F:
                 raise ApiError(
                     "idempotency_in_flight", "a request with this Idempotency-Key is still running"
                 )
-        try:
-            response = make_response(view(*args, **kwargs))
-        except Exception as exc:  # every outcome below 500 is part of the stored answer
-            response = response_for(exc)
+        # The view's writes and the stored answer commit together (one unit of work): a crash either keeps
+        # both or neither, so a retry after a crash can never move money a second time.
+        with rt.db.unit() as unit:
+            try:
+                response = make_response(view(*args, **kwargs))
+            except Exception as exc:  # every outcome below 500 is part of the stored answer
+                response = response_for(exc)
+            if response.status_code >= 500 or response.is_streamed:
+                unit.abort()
+            else:
+                body = response.get_data(as_text=True)
+                rt.db.write(
+                    lambda conn: store.finish(
+                        conn,
+                        scope,
+                        key,
+                        response.status_code,
+                        body,
+                        response.content_type or "application/json",
+                    )
+                )
         if response.status_code >= 500 or response.is_streamed:
             rt.db.write(lambda conn: store.release(conn, scope, key))
-        else:
-            body = response.get_data(as_text=True)
-            rt.db.write(
-                lambda conn: store.finish(
-                    conn, scope, key, response.status_code, body, response.content_type or "application/json"
-                )
-            )
         return response
 
     return cast(F, wrapper)

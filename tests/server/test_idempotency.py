@@ -72,3 +72,36 @@ def test_errors_are_replayed_too(api: Api) -> None:
     first = api.terminal(pos, "POST", path, {"amount": 1}, headers={"Idempotency-Key": "r1"})
     again = api.terminal(pos, "POST", path, {"amount": 1}, headers={"Idempotency-Key": "r1"})
     assert first.status == again.status == 409 and again.headers["Idempotent-Replayed"] == "true"
+
+
+class WorkerDied(BaseException):
+    """Stands for the process dying mid-request: not an Exception, so no handler turns it into a response."""
+
+
+def test_a_crash_before_the_answer_is_stored_moves_no_money(api: Api, clock, monkeypatch) -> None:
+    # The refund and its stored answer commit in one transaction: a worker that dies between them leaves
+    # neither, so the client's retry (after the stale claim is taken over) refunds exactly once.
+    pos, payer = api.merchant_with_pos(), api.customer(balance=10_000)
+    order = api.order(pos, 5000)
+    assert api.pay(order["qr"]["payload"], payer).status == 201
+    real_finish = store.finish
+
+    def die(*args, **kwargs):
+        raise WorkerDied
+
+    monkeypatch.setattr(store, "finish", die)
+    path = f"/v1/orders/{order['order_id']}/refunds"
+    try:
+        api.terminal(pos, "POST", path, {"amount": 3000}, headers={"Idempotency-Key": "refund-1"})
+    except WorkerDied:
+        pass
+    else:
+        raise AssertionError("the simulated crash did not happen")
+    monkeypatch.setattr(store, "finish", real_finish)
+    assert api.terminal(pos, "GET", f"/v1/orders/{order['order_id']}").json()["status"] == "paid"
+    clock.advance(61)  # the dead worker's claim goes stale
+    retry = api.terminal(pos, "POST", path, {"amount": 3000}, headers={"Idempotency-Key": "refund-1"})
+    assert retry.status == 201 and retry.json()["refunded_amount"] == 3000
+    again = api.terminal(pos, "POST", path, {"amount": 3000}, headers={"Idempotency-Key": "refund-1"})
+    assert again.headers["Idempotent-Replayed"] == "true" and again.json()["refunded_amount"] == 3000
+    api.ledger_ok()
