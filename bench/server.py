@@ -67,6 +67,18 @@ class Connection:
         return response.status, (json.loads(raw) if raw else None), elapsed
 
 
+def pg_schema(url: str | None, *, create: bool, name: str | None = None) -> str | None:
+    """A throwaway PostgreSQL schema for one run (created, or dropped when ``create`` is false)."""
+    if not url or not url.startswith("postgresql"):
+        return None
+    import psycopg
+
+    name = name or f"qrpay_bench_{secrets.token_hex(4)}"
+    with psycopg.connect(url.replace("+psycopg", ""), autocommit=True) as conn:
+        conn.execute(f'CREATE SCHEMA "{name}"' if create else f'DROP SCHEMA IF EXISTS "{name}" CASCADE')
+    return name
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -74,7 +86,12 @@ def free_port() -> int:
 
 
 def start_server(
-    port: int, workers: int, instance: Path, database_url: str | None, admin_token: str
+    port: int,
+    workers: int,
+    instance: Path,
+    database_url: str | None,
+    admin_token: str,
+    schema: str | None = None,
 ) -> subprocess.Popen[bytes]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("QRPAY_")}
     env |= {
@@ -84,6 +101,8 @@ def start_server(
     }
     if database_url:
         env["QRPAY_DATABASE_URL"] = database_url
+    if schema:
+        env["QRPAY_DATABASE_SCHEMA"] = schema
     qrpay = str(Path(sys.executable).with_name("qrpay"))
     log = (instance / "server.log").open("w")
     proc = subprocess.Popen(
@@ -258,7 +277,8 @@ def main(argv: list[str] | None = None) -> int:
     port = free_port()
     admin_token = secrets.token_urlsafe(32)
     with tempfile.TemporaryDirectory(prefix="qrpay-bench-") as folder:
-        proc = start_server(port, args.workers, Path(folder), args.database_url, admin_token)
+        schema = pg_schema(args.database_url, create=True)
+        proc = start_server(port, args.workers, Path(folder), args.database_url, admin_token, schema)
         try:
             fixtures = seed(port, admin_token, args.clients)
             flows, ceiling = Recorder(), Recorder()
@@ -276,6 +296,7 @@ def main(argv: list[str] | None = None) -> int:
                 proc.wait(timeout=15)
             except subprocess.TimeoutExpired:
                 proc.kill()
+            pg_schema(args.database_url, create=False, name=schema)
     database = args.database_url.split("://")[0] if args.database_url else "sqlite (WAL, synchronous=FULL)"
     print(
         f"qrpay serve: {args.workers} gunicorn workers × 4 threads, {database}; {args.clients} clients, "
