@@ -36,6 +36,17 @@ def signature_report(text: str, keys_text: str | None, keys_file: Path | None) -
     }
 
 
+def signature_summary(signature: dict[str, Any], *, hint: str = "") -> str:
+    """One line for a :func:`signature_report`: valid (with key and expiry), INVALID (why), or not checked."""
+    if signature["verified"] is True:
+        return (
+            f"valid {signature['kind']} code (key {signature['key_id']}, expires {signature['expires_at']})"
+        )
+    if signature["verified"] is False:
+        return f"INVALID ({signature['code']}: {signature['reason']})"
+    return f"not checked ({signature['reason']}{hint})"
+
+
 @click.command("inspect")
 @click.argument("text")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
@@ -82,16 +93,9 @@ def inspect(text: str, as_json: bool, strict: bool, keys_text: str | None, keys_
     for warning in code.warnings:
         click.echo(f"warning: {warning}")
     if signature is not None:
-        if signature["verified"] is True:
-            click.echo(
-                f"signature: valid {signature['kind']} code (key {signature['key_id']}, "
-                f"expires {signature['expires_at']})"
-            )
-        elif signature["verified"] is False:
-            click.echo(f"signature: INVALID ({signature['code']}: {signature['reason']})")
+        click.echo(f"signature: {signature_summary(signature)}")
+        if signature["verified"] is False:
             return 3
-        else:
-            click.echo(f"signature: not checked ({signature['reason']})")
     return 0
 
 

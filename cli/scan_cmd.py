@@ -16,7 +16,7 @@ from qrpay.decoders import BACKENDS
 from qrpay.errors import DecodeError
 from qrpay.explain import summary
 
-from .inspect_cmd import signature_report
+from .inspect_cmd import signature_report, signature_summary
 from .keyring_option import keys_options
 
 NOTHING_FOUND = 4  # zbarimg's exit status when no symbol was found
@@ -163,15 +163,7 @@ def _explain(code: Decoded, signature: dict[str, Any] | None) -> list[str]:
         elif payload["format"] == "emv-mpm":
             lines.append("  amount:    (entered by the payer)")
     if signature is not None:
-        if signature["verified"] is True:
-            lines.append(
-                f"  signature: valid {signature['kind']} code (key {signature['key_id']}, "
-                f"expires {signature['expires_at']})"
-            )
-        elif signature["verified"] is False:
-            lines.append(f"  signature: INVALID ({signature['code']}: {signature['reason']})")
-        else:
-            lines.append(f"  signature: not checked ({signature['reason']}; set QRPAY_SIGNING_KEYS)")
+        lines.append(f"  signature: {signature_summary(signature, hint='; set QRPAY_SIGNING_KEYS')}")
     return lines
 
 

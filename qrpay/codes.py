@@ -148,16 +148,8 @@ def issue_order_code(
 ) -> str:
     """Make the signed EMV payload a POS shows for one order."""
     cur = _currency(currency)
-    fields: dict[str, object] = {
-        "00": "01",
-        "01": "12",
-        "26": {"00": GUID, "01": "order"},
-        "52": mcc,
-        "53": cur.numeric,
+    fields = _base_fields("order", mcc, cur, country_code, merchant_name, merchant_city) | {
         "54": format_minor(amount_minor, cur.alpha),
-        "58": country_code.upper(),
-        "59": merchant_name[:25],
-        "60": merchant_city[:15],
         "62": {"05": order_ref},
     }
     _check_expiry(expires_at, now)
@@ -204,15 +196,7 @@ def issue_withdrawal_code(
 ) -> str:
     """Make the signed EMV payload an ATM screen shows for one cardless withdrawal session."""
     cur = _currency(currency)
-    fields: dict[str, object] = {
-        "00": "01",
-        "01": "12",
-        "26": {"00": GUID, "01": "withdrawal"},
-        "52": MCC_ATM,
-        "53": cur.numeric,
-        "58": country_code.upper(),
-        "59": atm_label[:25],
-        "60": city[:15],
+    fields = _base_fields("withdrawal", MCC_ATM, cur, country_code, atm_label, city) | {
         "62": {"05": session_ref, "07": atm_id},
     }
     if amount_minor is not None:
@@ -262,6 +246,21 @@ def verify_code(ring: KeyRing, payload: str, *, now: datetime | None = None) -> 
         return verify_order_code(ring, payload, now=now)
     parse_mpm(payload, strict=True)  # raises ParseError for anything that is not EMV at all
     raise SignatureError("not a qrpay code")
+
+
+def _base_fields(kind: str, mcc: str, cur: Currency, country: str, name: str, city: str) -> dict[str, object]:
+    # Names and cities are cut to the EMV maxima (59: 25, 60: 15 characters) rather than refused: the
+    # signed code must stay a valid payload whatever the merchant registered.
+    return {
+        "00": "01",
+        "01": "12",
+        "26": {"00": GUID, "01": kind},
+        "52": mcc,
+        "53": cur.numeric,
+        "58": country.upper(),
+        "59": name[:25],
+        "60": city[:15],
+    }
 
 
 def _sub(fields: dict[str, object], template: str, sub_id: str) -> object:
