@@ -26,8 +26,7 @@ def instance_path() -> Path:
 def _check_config() -> Any:
     """Build the app once in this process: migrations run and configuration errors surface as one line."""
     try:
-        from qrpay.server import create_app
-        from qrpay.server import ConfigError
+        from qrpay.server import ConfigError, create_app
     except ImportError as exc:
         raise click.ClickException(
             f"the server needs the server extra: pip install 'qrpay[server]' ({exc.name})"
