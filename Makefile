@@ -23,7 +23,8 @@ test-fast: $(STAMP)
 	$(BIN)/python -m pytest -x -q -m "not slow"
 
 lint: $(STAMP)
-	$(BIN)/ruff check qrpay server cli tests bench
+	$(BIN)/ruff check qrpay server cli tests bench samples
+	$(BIN)/ruff format --check qrpay server cli tests bench samples
 
 typecheck: $(STAMP)
 	$(BIN)/mypy

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TypeVar
 
 import click
 
@@ -17,7 +19,10 @@ from .keyring_option import keys_options, load_ring
 from .output import emit
 
 
-def output_options(func):  # type: ignore[no-untyped-def]
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def output_options(func: F) -> F:
     func = click.option("-q", "--quiet", is_flag=True, help="Print only the payload text.")(func)
     func = click.option(
         "--error",
