@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import re
 import secrets
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
+from qrpay.client import _Client
 from qrpay.requestsig import authorization_header
 
 ADMIN_TOKEN = "test-admin-token-" + "x" * 32
@@ -199,3 +209,130 @@ class Api:
         data = dict(check.json())
         assert data["ok"], data
         return data
+
+
+# -- a real server process -------------------------------------------------------------------------------------
+# Nothing below imports from this package's siblings: gunicorn loads ``support`` as a top-level module (with
+# ``--pythonpath`` this folder) to reach :func:`app_with_clock_offset`.
+
+
+class AdminClient(_Client):
+    """The back office over real HTTP (``Authorization: Bearer <ADMIN_TOKEN>``)."""
+
+    def _headers(self, method: str, path: str, body: bytes) -> dict[str, str]:
+        return {"Authorization": f"Bearer {ADMIN_TOKEN}"}
+
+    def post(self, path: str, payload: Any) -> Any:
+        return self.request("POST", path, payload).raise_for_error().json()
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def app_with_clock_offset(seconds: float) -> Any:
+    """gunicorn app factory: the app from ``QRPAY_*`` with its clock ``seconds`` ahead of real time.
+
+    ``QRPAY_CLOCK`` can only be set through ``create_app(config)``; this is how a real server process gets
+    it, e.g. so that the idempotency claims a killed server left behind are stale on restart.
+    """
+    from qrpay.server import create_app
+
+    from qrpay.clock import utcnow
+
+    return create_app({"QRPAY_CLOCK": lambda: utcnow() + timedelta(seconds=seconds)})
+
+
+class GunicornServer:
+    """``python -m gunicorn`` (gthread workers) in a process group of its own, so a test can SIGKILL the
+    master and every worker at once (:meth:`kill`), then :meth:`start` it again on the same database."""
+
+    def __init__(self, env: dict[str, str], log_path: Path, *, workers: int = 2, threads: int = 4) -> None:
+        self.env = {k: v for k, v in os.environ.items() if not k.startswith("QRPAY_")} | env
+        self.log_path = log_path
+        self.workers = workers
+        self.threads = threads
+        self.process: subprocess.Popen[bytes] | None = None
+        self.base_url = ""
+
+    def start(self, *, clock_offset: float = 0, timeout: float = 30) -> str:
+        """Start serving and wait for ``/v1/health``; returns the base URL (a fresh port every time)."""
+        assert self.process is None, "already running"
+        port = free_port()
+        app = (
+            "qrpay.server.wsgi:app"
+            if not clock_offset
+            else f"support:app_with_clock_offset({clock_offset!r})"
+        )
+        command = [
+            sys.executable, "-m", "gunicorn",
+            "--workers", str(self.workers), "--threads", str(self.threads), "--worker-class", "gthread",
+            "--bind", f"127.0.0.1:{port}", "--log-level", "warning",
+            "--pythonpath", str(Path(__file__).resolve().parent),
+            app,
+        ]  # fmt: skip
+        with open(self.log_path, "ab") as log:
+            log.write(f"--- {' '.join(command)}\n".encode())
+            log.flush()
+            self.process = subprocess.Popen(
+                command, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+            )
+        self.base_url = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                with urllib.request.urlopen(self.base_url + "/v1/health", timeout=1) as answer:
+                    if answer.status == 200:
+                        return self.base_url
+            except OSError:
+                pass
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                self.kill()
+                raise RuntimeError(f"gunicorn did not start:\n{self.log_path.read_text(errors='replace')}")
+            time.sleep(0.05)
+
+    def kill(self) -> None:
+        """SIGKILL the whole process group: no graceful shutdown, requests die mid-flight."""
+        self._signal_group(signal.SIGKILL)
+
+    def stop(self) -> None:
+        """Graceful shutdown (SIGTERM), SIGKILL if it takes too long."""
+        self._signal_group(signal.SIGTERM, grace=10)
+
+    def _signal_group(self, signum: int, grace: float = 0) -> None:
+        process, self.process = self.process, None
+        if process is None:
+            return
+        pgid = process.pid  # start_new_session: the master leads its own group
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(pgid, signum)
+        try:
+            process.wait(timeout=grace or None)
+        except subprocess.TimeoutExpired:
+            os.killpg(pgid, signal.SIGKILL)
+            process.wait()
+        # The workers (re-parented once the master is gone) die of the same signal; wait for the group to go.
+        deadline = time.monotonic() + 5
+        while _group_alive(pgid) and time.monotonic() < deadline:
+            time.sleep(0.02)
+
+
+def _group_alive(pgid: int) -> bool:
+    """Whether a process of group ``pgid`` still runs (zombies not counted: nobody may reap them here)."""
+    proc = Path("/proc")
+    if not proc.is_dir():
+        try:
+            os.killpg(pgid, 0)
+        except ProcessLookupError:
+            return False
+        return True
+    for stat in proc.glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue  # the process went away meanwhile
+        if fields[0] != "Z" and int(fields[2]) == pgid:
+            return True
+    return False
