@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import os
 import secrets
-import subprocess
 import sys
 from pathlib import Path
 from typing import Any
@@ -165,10 +164,12 @@ def serve(host: str, port: int, workers: int, threads: int, demo: bool) -> int:
         "--graceful-timeout",
         "10",
     ]
-    try:
-        return subprocess.call(command)  # noqa: S603 - our own interpreter and fixed arguments
-    except KeyboardInterrupt:
-        return 0
+    sys.stdout.flush()
+    sys.stderr.flush()
+    # Become gunicorn rather than start it as a child: SIGTERM/SIGINT from a supervisor then reach the
+    # server itself, which shuts its workers down; a child would be orphaned when only this process died.
+    os.execv(sys.executable, command)  # noqa: S606 - our own interpreter and fixed arguments
+    return 0  # not reached
 
 
 COMMANDS = [serve]

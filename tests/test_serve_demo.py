@@ -55,6 +55,10 @@ def demo_server(tmp_path):
         proc.wait(timeout=15)
     except subprocess.TimeoutExpired:
         proc.kill()
+        pytest.fail("qrpay serve did not stop on SIGTERM")
+    # SIGTERM to `qrpay serve` stops the server itself: no orphaned gunicorn keeps the port.
+    with pytest.raises(OSError):
+        urllib.request.urlopen(url + "/v1/health", timeout=2).close()
 
 
 def test_demo_walks_the_flows(demo_server):
