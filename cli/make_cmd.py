@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -17,7 +17,6 @@ from qrpay.upi import parse_upi
 
 from .keyring_option import keys_options, load_ring
 from .output import emit
-
 
 F = TypeVar("F", bound=Callable[..., Any])
 
