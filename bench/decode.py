@@ -129,9 +129,7 @@ def weigh_stages(samples: list[corpus.Sample]) -> None:
             if sample.texts and any(r.text in sample.texts for r in found):
                 hits[stage.name].add(i)
     coded = {i for i, s in enumerate(samples) if s.texts}
-    print(
-        f"\ncandidate stages on {len(coded)} images with codes (counted when one of its codes is read):"
-    )
+    print(f"\ncandidate stages on {len(coded)} images with codes (counted when one of its codes is read):")
     print(f"{'stage':<28}{'reads':>8}{'median ms':>11}{'p90 ms':>9}")
     for name in hits:
         if cost[name]:

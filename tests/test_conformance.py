@@ -51,8 +51,17 @@ def test_vector_files_are_well_formed() -> None:
     assert len(set(_ids(PUBLISHED))) == len(PUBLISHED), "duplicate published id"
     assert len(set(_ids(BROKEN))) == len(BROKEN), "duplicate broken id"
     codes = {
-        "crc_mismatch", "length_overrun", "bad_length", "duplicate_id", "missing_field", "bad_value",
-        "bad_base64", "truncated", "unsupported", "trailing_data", "bad_order",
+        "crc_mismatch",
+        "length_overrun",
+        "bad_length",
+        "duplicate_id",
+        "missing_field",
+        "bad_value",
+        "bad_base64",
+        "truncated",
+        "unsupported",
+        "trailing_data",
+        "bad_order",
     }
     for v in PUBLISHED:
         assert v["source"].strip(), v["id"]
@@ -102,9 +111,7 @@ def test_published_strict(vector: dict[str, Any]) -> None:
     _check_fields(result, vector)
 
 
-@pytest.mark.parametrize(
-    "vector", [v for v in PUBLISHED if v.get("expect_warnings")], ids=lambda v: v["id"]
-)
+@pytest.mark.parametrize("vector", [v for v in PUBLISHED if v.get("expect_warnings")], ids=lambda v: v["id"])
 def test_published_spec_benders_rejected_in_strict(vector: dict[str, Any]) -> None:
     with pytest.raises(ParseError):
         parse(vector["text"], strict=True)
