@@ -14,7 +14,7 @@ from qrpay import render
 from .. import validation as v
 from ..auth import runtime, terminal_required
 from ..idempotency import idempotent
-from ..services import orders
+from ..services import orders, refunds
 from ..services.states import FINAL_ORDER_STATES
 
 bp = Blueprint("orders", __name__, url_prefix="/v1/orders")
@@ -107,4 +107,4 @@ def cancel_order(order_id: str) -> Any:
 def refund_order(order_id: str) -> Any:
     """Refund part or all of a paid order (several refunds allowed; total ≤ paid)."""
     data = v.body()
-    return orders.refund(runtime(), g.terminal, order_id, v.amount(data)), 201
+    return refunds.refund(runtime(), g.terminal, order_id, v.amount(data)), 201

@@ -10,7 +10,7 @@ from flask import Blueprint
 from .. import validation as v
 from ..auth import SESSION_PURPOSE, payer_session, runtime
 from ..idempotency import idempotent
-from ..services import challenges, orders, verification
+from ..services import challenges, payments, verification
 from ..store import outbox
 
 bp = Blueprint("payer", __name__, url_prefix="/v1/payer")
@@ -20,7 +20,7 @@ bp = Blueprint("payer", __name__, url_prefix="/v1/payer")
 def scan() -> Any:
     """What a scanned code is, after verifying it (tampered 422, expired 410, used 409)."""
     data = v.body()
-    return orders.scan(runtime(), v.string(data, "code", max_len=2000))
+    return payments.scan(runtime(), v.string(data, "code", max_len=2000))
 
 
 @bp.post("/challenges")
@@ -50,7 +50,7 @@ def pay() -> Any:
     alias = v.string(data, "account_alias", max_len=6, pattern=v.ALIAS)
     answer = verification.parse_answer(data.get("verification"))
     rt = runtime()
-    result = orders.pay(rt, code, mobile=mobile, account_alias=alias, answer=answer)
+    result = payments.pay(rt, code, mobile=mobile, account_alias=alias, answer=answer)
     customer_id = result.pop("customer_id")
     expires = rt.now() + timedelta(seconds=int(rt.settings["QRPAY_SESSION_TTL"]))
     result["session_token"] = rt.keys.ring().dumps_token(
