@@ -21,6 +21,7 @@ from .runtime import Runtime
 from .services.keys import KeyRingSource
 from .sms import make_gateway
 from .store.database import Database, migrate
+from .store.inflight import InFlight
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
@@ -46,6 +47,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         clock=lambda: app.config.get("QRPAY_CLOCK", clock)(),
         sms=sms,
         keys=KeyRingSource(db, settings["QRPAY_KEYRING"]),
+        inflight=InFlight(db),
     )
 
     errors.register(app)

@@ -1,18 +1,17 @@
 """``Idempotency-Key`` on every POST that creates or moves something (SPEC §4.3).
 
-Scoped to the caller (admin, a terminal, or a payer's mobile + alias). The first request claims the key in a
-transaction of its own (so a concurrent retry sees it in flight: 409); the view's writes and its answer
-(anything below 500) then commit together in one unit of work. A retry with the same body gets that answer
-again with ``Idempotent-Replayed: true``; the same key with another body is 422. A 5xx rolls the view back
-and releases the key so the client's retry runs again. A claim left by a crashed worker — whose writes, by
-construction, never committed — can be taken over after :data:`STALE_SECONDS`.
+Scoped to the caller (admin, a terminal, or a payer's mobile + alias). While a request runs, its key is
+marked in flight for every worker (:mod:`.store.inflight`; a concurrent retry gets 409). The view's writes and
+its answer (anything below 500) commit together in one unit of work; a retry with the same body gets that
+answer again with ``Idempotent-Replayed: true``, the same key with another body is 422. A 5xx rolls the view
+back and stores nothing, so the client's retry runs again. A worker that dies mid-request loses its marker
+with it and, by construction, committed nothing: the retry simply runs — no waiting for a stale claim.
 """
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
-from datetime import timedelta
 from functools import wraps
 from typing import Any, TypeVar, cast
 
@@ -24,7 +23,6 @@ from .problems import ApiError
 from .store import idempotency as store
 
 F = TypeVar("F", bound=Callable[..., Any])
-STALE_SECONDS = 60
 
 
 def _scope() -> str:
@@ -57,46 +55,45 @@ def idempotent(view: F) -> F:
         digest = hashlib.sha256(
             b"\n".join([request.method.encode(), signed_path().encode(), request.get_data(cache=True)])
         ).hexdigest()
-        now = rt.now()
-        if not rt.db.write(lambda conn: store.claim(conn, scope, key, digest, now)):
-            with rt.db.read() as conn:
-                row = store.get(conn, scope, key)
-            if row is None or row["request_hash"] != digest:
-                if row is None:
-                    raise ApiError("idempotency_in_flight", "retry this request")
-                raise ApiError("idempotency_key_reused", "this Idempotency-Key was used with another request")
-            if row["state"] == "done":
-                replay = Response(row["body"], status=row["status_code"], content_type=row["content_type"])
-                replay.headers["Idempotent-Replayed"] = "true"
-                return replay
-            stale = now - timedelta(seconds=STALE_SECONDS)
-            if not rt.db.write(lambda conn: store.take_over(conn, scope, key, stale, now)):
+        with rt.inflight.hold(f"{scope}\n{key}") as mine:
+            if not mine:
                 raise ApiError(
                     "idempotency_in_flight", "a request with this Idempotency-Key is still running"
                 )
-        # The view's writes and the stored answer commit together (one unit of work): a crash either keeps
-        # both or neither, so a retry after a crash can never move money a second time.
-        with rt.db.unit() as unit:
-            try:
-                response = make_response(view(*args, **kwargs))
-            except Exception as exc:  # every outcome below 500 is part of the stored answer
-                response = response_for(exc)
-            if response.status_code >= 500 or response.is_streamed:
-                unit.abort()
-            else:
-                body = response.get_data(as_text=True)
-                rt.db.write(
-                    lambda conn: store.finish(
-                        conn,
-                        scope,
-                        key,
-                        response.status_code,
-                        body,
-                        response.content_type or "application/json",
+            with rt.db.read() as conn:
+                row = store.get(conn, scope, key)
+            if row is not None:
+                if row["request_hash"] != digest:
+                    raise ApiError(
+                        "idempotency_key_reused", "this Idempotency-Key was used with another request"
                     )
-                )
-        if response.status_code >= 500 or response.is_streamed:
-            rt.db.write(lambda conn: store.release(conn, scope, key))
+                replay = Response(row["body"], status=row["status_code"], content_type=row["content_type"])
+                replay.headers["Idempotent-Replayed"] = "true"
+                return replay
+            # The view's writes and the stored answer commit together (one unit of work): a crash keeps
+            # both or neither, so a retry after a crash replays the answer or runs the request — once.
+            with rt.db.unit() as unit:
+                try:
+                    response = make_response(view(*args, **kwargs))
+                except Exception as exc:  # every outcome below 500 is part of the stored answer
+                    response = response_for(exc)
+                if response.status_code >= 500 or response.is_streamed:
+                    unit.abort()  # our failure: nothing is kept, so the client's retry runs again
+                else:
+                    answer = response.get_data(as_text=True)
+                    now = rt.now()
+                    rt.db.write(
+                        lambda conn: store.record(
+                            conn,
+                            scope,
+                            key,
+                            request_hash=digest,
+                            status_code=response.status_code,
+                            body=answer,
+                            content_type=response.content_type or "application/json",
+                            now=now,
+                        )
+                    )
         return response
 
     return cast(F, wrapper)

@@ -1,4 +1,5 @@
-"""What every service call needs, bundled once per app: database, settings, clock, SMS gateway, key ring."""
+"""What every service call needs, bundled once per app: database, settings, clock, SMS gateway, key ring,
+in-flight markers."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from typing import Any
 from .services.keys import KeyRingSource
 from .sms import SmsGateway
 from .store.database import Database
+from .store.inflight import InFlight
 
 
 @dataclass
@@ -19,6 +21,7 @@ class Runtime:
     clock: Callable[[], datetime]
     sms: SmsGateway
     keys: KeyRingSource
+    inflight: InFlight
 
     def now(self) -> datetime:
         """The current time through the clock seam (``QRPAY_CLOCK``)."""

@@ -1,29 +1,18 @@
-"""Stored responses of idempotent requests, keyed by (caller scope, Idempotency-Key)."""
+"""Stored answers of idempotent requests, keyed by (caller scope, Idempotency-Key).
+
+A row is written once, in the same transaction as the request's own writes, so a stored answer always
+describes something that happened. Requests still running are marked outside the database
+(:mod:`.inflight`).
+"""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, delete, select, update
+from sqlalchemy import Connection, insert, select
 
-from .database import insert_if_absent
 from .schema import idempotency_keys
-
-
-def claim(conn: Connection, scope: str, key: str, request_hash: str, now: datetime) -> bool:
-    """Start a request under this key; False when the key is already known."""
-    return insert_if_absent(
-        conn,
-        idempotency_keys,
-        {
-            "scope": scope,
-            "key": key,
-            "request_hash": request_hash,
-            "state": "running",
-            "created_at": now,
-        },
-    )
 
 
 def get(conn: Connection, scope: str, key: str) -> dict[str, Any] | None:
@@ -32,35 +21,27 @@ def get(conn: Connection, scope: str, key: str) -> dict[str, Any] | None:
     return dict(row) if row else None
 
 
-def take_over(conn: Connection, scope: str, key: str, stale_before: datetime, now: datetime) -> bool:
-    """Restart a request whose first attempt died without an answer (its worker crashed)."""
-    result = conn.execute(
-        update(idempotency_keys)
-        .where(
-            idempotency_keys.c.scope == scope,
-            idempotency_keys.c.key == key,
-            idempotency_keys.c.state == "running",
-            idempotency_keys.c.created_at < stale_before,
-        )
-        .values(created_at=now)
-    )
-    return result.rowcount == 1
-
-
-def finish(conn: Connection, scope: str, key: str, status_code: int, body: str, content_type: str) -> None:
+def record(
+    conn: Connection,
+    scope: str,
+    key: str,
+    *,
+    request_hash: str,
+    status_code: int,
+    body: str,
+    content_type: str,
+    now: datetime,
+) -> None:
+    """Store the answer of a finished request (a duplicate key is a programming error: the caller holds it)."""
     conn.execute(
-        update(idempotency_keys)
-        .where(idempotency_keys.c.scope == scope, idempotency_keys.c.key == key)
-        .values(state="done", status_code=status_code, body=body, content_type=content_type)
-    )
-
-
-def release(conn: Connection, scope: str, key: str) -> None:
-    """Forget a request that failed on our side (5xx) so a retry runs it again."""
-    conn.execute(
-        delete(idempotency_keys).where(
-            idempotency_keys.c.scope == scope,
-            idempotency_keys.c.key == key,
-            idempotency_keys.c.state == "running",
+        insert(idempotency_keys).values(
+            scope=scope,
+            key=key,
+            request_hash=request_hash,
+            state="done",
+            status_code=status_code,
+            body=body,
+            content_type=content_type,
+            created_at=now,
         )
     )

@@ -212,8 +212,6 @@ class Api:
 
 
 # -- a real server process -------------------------------------------------------------------------------------
-# Nothing below imports from this package's siblings: gunicorn loads ``support`` as a top-level module (with
-# ``--pythonpath`` this folder) to reach :func:`app_with_clock_offset`.
 
 
 class AdminClient(_Client):
@@ -232,19 +230,6 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def app_with_clock_offset(seconds: float) -> Any:
-    """gunicorn app factory: the app from ``QRPAY_*`` with its clock ``seconds`` ahead of real time.
-
-    ``QRPAY_CLOCK`` can only be set through ``create_app(config)``; this is how a real server process gets
-    it, e.g. so that the idempotency claims a killed server left behind are stale on restart.
-    """
-    from qrpay.server import create_app
-
-    from qrpay.clock import utcnow
-
-    return create_app({"QRPAY_CLOCK": lambda: utcnow() + timedelta(seconds=seconds)})
-
-
 class GunicornServer:
     """``python -m gunicorn`` (gthread workers) in a process group of its own, so a test can SIGKILL the
     master and every worker at once (:meth:`kill`), then :meth:`start` it again on the same database."""
@@ -257,21 +242,15 @@ class GunicornServer:
         self.process: subprocess.Popen[bytes] | None = None
         self.base_url = ""
 
-    def start(self, *, clock_offset: float = 0, timeout: float = 30) -> str:
+    def start(self, *, timeout: float = 30) -> str:
         """Start serving and wait for ``/v1/health``; returns the base URL (a fresh port every time)."""
         assert self.process is None, "already running"
         port = free_port()
-        app = (
-            "qrpay.server.wsgi:app"
-            if not clock_offset
-            else f"support:app_with_clock_offset({clock_offset!r})"
-        )
         command = [
             sys.executable, "-m", "gunicorn",
             "--workers", str(self.workers), "--threads", str(self.threads), "--worker-class", "gthread",
             "--bind", f"127.0.0.1:{port}", "--log-level", "warning",
-            "--pythonpath", str(Path(__file__).resolve().parent),
-            app,
+            "qrpay.server.wsgi:app",
         ]  # fmt: skip
         with open(self.log_path, "ab") as log:
             log.write(f"--- {' '.join(command)}\n".encode())
