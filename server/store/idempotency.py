@@ -38,7 +38,6 @@ def record(
             scope=scope,
             key=key,
             request_hash=request_hash,
-            state="done",
             status_code=status_code,
             body=body,
             content_type=content_type,

@@ -292,7 +292,6 @@ idempotency_keys = Table(
     Column("scope", String(100), nullable=False),
     Column("key", String(100), nullable=False),
     Column("request_hash", String(64), nullable=False),
-    Column("state", String(10), nullable=False),  # running | done
     Column("status_code", Integer, nullable=True),
     Column("body", Text, nullable=True),
     Column("content_type", String(100), nullable=True),
