@@ -10,6 +10,8 @@ import cv2
 import numpy as np
 import pytest
 import segno
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from PIL import Image
 
 from qrpay.crc import crc16_hex
@@ -166,3 +168,23 @@ def test_import_qrpay_loads_no_optional_dependency() -> None:
         "assert not heavy, heavy\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.binary(max_size=400))
+def test_arbitrary_bytes_decode_or_raise_decode_error(data):
+    # Whatever a camera roll or an upload hands us: codes, no codes, or a typed DecodeError — never a crash.
+    try:
+        found = decode(data)
+    except DecodeError as exc:
+        assert exc.code == "unreadable_image"
+    else:
+        assert isinstance(found, list)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(min_value=1, max_value=64), st.integers(min_value=1, max_value=64), st.binary(min_size=1))
+def test_arbitrary_frames_decode_to_a_list(width, height, seed):
+    rng = np.random.default_rng(int.from_bytes(seed[:8], "big"))
+    frame = rng.integers(0, 256, size=(height, width), dtype=np.uint8)
+    assert decode(frame) == []  # noise holds no code that passes the payload checks
