@@ -88,3 +88,41 @@ def test_demo_without_a_server_is_one_line(tmp_path):
         [QRPAY, "demo"], env=clean_env(tmp_path), capture_output=True, text=True, timeout=60
     )
     assert result.returncode != 0 and result.stderr.count("\n") == 1
+
+
+def test_sample_pos_sees_its_order_paid(demo_server, tmp_path):
+    import json
+
+    from qrpay.client import PayerClient
+
+    url, env = demo_server
+    sample = Path(__file__).resolve().parent.parent / "samples" / "pos_client.py"
+    pos = subprocess.Popen(
+        [sys.executable, str(sample), "--url", url, "--amount", "12.80", "--reference", "S-1"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        code = None
+        for line in pos.stdout:
+            if line.startswith("code:"):
+                code = line.split(":", 1)[1].strip()
+                break
+        assert code, pos.stderr.read()
+        payer = json.loads((Path(env["QRPAY_INSTANCE_PATH"]) / "demo.json").read_text())["payers"][1]
+        paid = PayerClient(url).pay(
+            code,
+            payer["mobile"],
+            payer["account_alias"],
+            {"method": "static_password", "password": payer["static_password"]},
+        )
+        assert paid["amount"] == 1280
+        out, err = pos.communicate(timeout=30)
+    finally:
+        if pos.poll() is None:
+            pos.kill()
+            pos.communicate()
+    assert pos.returncode == 0, err
+    assert "status: paid" in out
