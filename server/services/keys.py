@@ -45,14 +45,19 @@ class KeyRingSource:
             if key_id not in known:
                 items.append(f"{key_id}:{secret}")
                 known.add(key_id)
-        ring = KeyRing.from_config(",".join(items))
+        config = ",".join(items)
         with self._lock:
-            self._ring = ring
+            if config != self._ring.to_config():  # keep the ring (and its derived-key cache) when unchanged
+                self._ring = KeyRing.from_config(config)
             self._loaded = time.monotonic()
-        return ring
+            return self._ring
 
     def verify_with_reload(self, verify: Callable[[KeyRing], T]) -> T:
-        """Run ``verify(ring)``; on an unknown key id, reload the ring once and try again."""
+        """Run ``verify(ring)``; on an unknown key id, reload the ring once and try again.
+
+        Not rate-limited on purpose: a key rotated on another worker a moment ago must verify here at once,
+        and a reload is one read of a table of a handful of rows.
+        """
         try:
             return verify(self.ring())
         except UnknownKeyError:
