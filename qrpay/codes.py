@@ -87,7 +87,8 @@ def _issue(ring: KeyRing, purpose: str, fields: dict[str, object], expires_at: d
     return build({**fields, "80": {**fields["80"], "04": signature}})  # type: ignore[dict-item]
 
 
-def _verify(ring: KeyRing, purpose: str, payload: str, now: datetime | None) -> dict[str, object]:
+def _verify(ring: KeyRing, purpose: str | None, payload: str, now: datetime | None) -> dict[str, object]:
+    """Parse once and check everything; ``purpose=None`` accepts whichever kind the code claims to be."""
     if not isinstance(payload, str):
         raise ParseError("a code is text", code="bad_value")
     parsed = parse_mpm(payload, strict=True)
@@ -101,6 +102,10 @@ def _verify(ring: KeyRing, purpose: str, payload: str, now: datetime | None) -> 
     ):
         raise SignatureError("not a qrpay code")
     kind = account.get("01")
+    if purpose is None:
+        if kind not in ("order", "withdrawal"):
+            raise SignatureError("not a qrpay code")
+        purpose = str(kind)
     if kind != purpose:
         raise WrongPurposeError(
             f"this is a {kind} code, not a {purpose} code", expected=purpose, actual=str(kind)
@@ -163,7 +168,10 @@ def verify_order_code(ring: KeyRing, payload: str, *, now: datetime | None = Non
     :raises SignatureError: tampered. :raises UnknownKeyError: signed by a key not in ``ring``.
     :raises ExpiredError: past its expiry.
     """
-    f = _verify(ring, "order", payload, now)
+    return _order_from(_verify(ring, "order", payload, now))
+
+
+def _order_from(f: dict[str, object]) -> OrderCode:
     cur = _currency(str(f["53"]))
     amount = _amount_minor(f, cur.alpha)
     if amount is None:
@@ -207,7 +215,10 @@ def issue_withdrawal_code(
 
 def verify_withdrawal_code(ring: KeyRing, payload: str, *, now: datetime | None = None) -> WithdrawalCode:
     """Verify a withdrawal code; raises like :func:`verify_order_code`."""
-    f = _verify(ring, "withdrawal", payload, now)
+    return _withdrawal_from(_verify(ring, "withdrawal", payload, now))
+
+
+def _withdrawal_from(f: dict[str, object]) -> WithdrawalCode:
     cur = _currency(str(f["53"]))
     return WithdrawalCode(
         session_ref=str(_sub(f, "62", "05")),
@@ -238,14 +249,11 @@ def code_kind(payload: str) -> str | None:
 
 
 def verify_code(ring: KeyRing, payload: str, *, now: datetime | None = None) -> OrderCode | WithdrawalCode:
-    """Verify any qrpay merchant-presented code, whichever kind it claims to be."""
-    kind = code_kind(payload)
-    if kind == "withdrawal":
-        return verify_withdrawal_code(ring, payload, now=now)
-    if kind == "order":
-        return verify_order_code(ring, payload, now=now)
-    parse_mpm(payload, strict=True)  # raises ParseError for anything that is not EMV at all
-    raise SignatureError("not a qrpay code")
+    """Verify any qrpay merchant-presented code, whichever kind it claims to be (one parse)."""
+    fields = _verify(ring, None, payload, now)
+    account = fields["26"]
+    assert isinstance(account, dict)
+    return _order_from(fields) if account["01"] == "order" else _withdrawal_from(fields)
 
 
 def _base_fields(kind: str, mcc: str, cur: Currency, country: str, name: str, city: str) -> dict[str, object]:
