@@ -80,10 +80,12 @@ def record(
     store.lock_accounts(conn, (a for a, _ in legs))
     store.insert_transaction(conn, tx_id, kind=kind, reference=reference, legs=legs, now=now)
     for account_id, amount in legs:  # sorted by id: a fixed lock order, so no deadlocks between movements
-        balance = store.apply_delta(conn, account_id, amount)
-        if balance is None:
+        applied = store.apply_delta(conn, account_id, amount)
+        if applied is None:
             raise InsufficientFunds("insufficient funds")
-        customer = store.customer_of_account(conn, account_id)
+        balance, account_kind = applied
+        # Only customer balances get a balance prompt; other legs need no customer lookup.
+        customer = store.customer_of_account(conn, account_id) if account_kind == "customer" else None
         if customer is not None:
             outbox.add(
                 conn,

@@ -56,16 +56,17 @@ def insert_transaction(
     )
 
 
-def apply_delta(conn: Connection, account_id: str, delta: int) -> int | None:
-    """Add ``delta`` to a cached balance; None when that would take a customer account below zero."""
+def apply_delta(conn: Connection, account_id: str, delta: int) -> tuple[int, str] | None:
+    """Add ``delta`` to a cached balance; return (new balance, account kind), or None when that would take a
+    customer account below zero."""
     new_balance = accounts.c.balance + delta
     row = conn.execute(
         update(accounts)
         .where(accounts.c.id == account_id, or_(accounts.c.kind != "customer", new_balance >= 0))
         .values(balance=new_balance)
-        .returning(accounts.c.balance)
+        .returning(accounts.c.balance, accounts.c.kind)
     ).first()
-    return None if row is None else int(row[0])
+    return None if row is None else (int(row[0]), str(row[1]))
 
 
 def customer_of_account(conn: Connection, account_id: str) -> dict[str, Any] | None:
