@@ -102,7 +102,6 @@ def test_signed_code_stays_a_valid_emv_payload():
 
 def test_tampered_amount_with_recomputed_crc_fails():
     body = GOLDEN_ORDER[:-4].replace("5406128.50", "540512.50")
-    body = body.replace("62120508", "62120508")  # lengths of later objects are unchanged
     forged = body + crc16_hex(body)
     parse(forged, strict=True)  # still a perfectly valid EMV payload …
     with pytest.raises(SignatureError):  # … but not one we signed
@@ -127,9 +126,6 @@ def test_purpose_is_bound():
         verify_withdrawal_code(RING, GOLDEN_ORDER, now=NOW)
     with pytest.raises(WrongPurposeError):
         verify_order_code(RING, GOLDEN_WITHDRAWAL, now=NOW)
-    # Relabelling a withdrawal code as an order code breaks the signature (the salt names the purpose).
-    relabelled = GOLDEN_WITHDRAWAL.replace("26260008io.qrpay0110withdrawal", "26260008io.qrpay0110withdrawal")
-    assert relabelled == GOLDEN_WITHDRAWAL
 
 
 def test_kind_swap_fails_signature():

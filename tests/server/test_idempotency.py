@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from qrpay.server.store import idempotency as store
 
 from .support import Api
@@ -54,7 +55,9 @@ def test_in_flight_marker_is_seen_across_processes(app, tmp_path) -> None:
 
     rt = app.extensions["qrpay"]
     if not rt.db.is_sqlite:
-        return  # PostgreSQL's advisory locks are per session; covered by the live concurrency tests
+        pytest.skip(
+            "PostgreSQL markers are advisory locks per session; the live concurrency tests cover them"
+        )
     ready, release = multiprocessing.Event(), multiprocessing.Event()
 
     def holder() -> None:
