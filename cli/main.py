@@ -18,18 +18,10 @@ def cli() -> None:
 
 def _register() -> None:
     # Imported here so each command module can import `cli` from this one without a cycle.
-    from . import inspect_cmd, keys_cmd, make_cmd
+    # Each command module imports its heavy dependencies (OpenCV, the server) lazily, inside the command.
+    from . import demo_cmd, inspect_cmd, keys_cmd, make_cmd, scan_cmd, serve_cmd
 
-    for module in (make_cmd, inspect_cmd, keys_cmd):
-        for command in module.COMMANDS:
-            cli.add_command(command)
-    for optional in ("scan_cmd", "serve_cmd", "demo_cmd"):
-        try:
-            module = __import__(f"{__package__}.{optional}", fromlist=["COMMANDS"])
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{__package__}.{optional}":
-                raise
-            continue
+    for module in (make_cmd, inspect_cmd, scan_cmd, keys_cmd, serve_cmd, demo_cmd):
         for command in module.COMMANDS:
             cli.add_command(command)
 
